@@ -1,0 +1,32 @@
+# Two commands for a fresh machine: `make run` (the portal on an embedded AWS emulator) and `make test`.
+# Each creates .venv and installs the pinned requirements when they are missing, and the Debian packages it needs.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+PORT ?= 5000
+MOTO_PORT ?= 5055
+export PORT MOTO_PORT
+
+.PHONY: run test bench debian-deps clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+# Debian's chromium drives the browser tests (never a downloaded browser).
+debian-deps:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: $(STAMP)
+	$(PY) -m portal.local
+
+test: $(STAMP) debian-deps
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache bench/results.json

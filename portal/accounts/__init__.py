@@ -1,0 +1,1 @@
+"""Recruiter and admin accounts, their teams, and signing in."""

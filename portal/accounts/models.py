@@ -1,0 +1,37 @@
+"""The Account and Team records and the roles an account can have."""
+from __future__ import annotations
+
+import dataclasses
+
+ADMIN, RECRUITER = "admin", "recruiter"
+ROLES = {ADMIN: "Admin", RECRUITER: "Recruiter"}
+
+
+@dataclasses.dataclass
+class Account:
+    email: str
+    name: str
+    role: str
+    teams: list[str]
+    password_hash: str
+    active: bool = True
+    # Demo accounts exist only for local mode and are refused anywhere else.
+    demo: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    def to_item(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_item(cls, item: dict) -> "Account":
+        fields = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in item.items() if k in fields})
+
+
+@dataclasses.dataclass
+class Team:
+    id: str
+    name: str

@@ -1,0 +1,1 @@
+"""Applications: what an applicant sends for one posting, its stage, and how it is stored."""

@@ -1,0 +1,84 @@
+"""The Application record and its stages."""
+from __future__ import annotations
+
+import dataclasses
+
+# Stages change only through named service functions; the pipeline reacts to each change.
+APPLIED, SCREENED, INTERVIEW, OFFER, HIRED = "applied", "screened", "interview", "offer", "hired"
+REJECTED, WITHDRAWN, ON_HOLD = "rejected", "withdrawn", "on_hold"
+STAGE_LABELS = {
+    APPLIED: "Applied",
+    SCREENED: "Screened",
+    INTERVIEW: "Interview",
+    OFFER: "Offer",
+    HIRED: "Hired",
+    REJECTED: "Not selected",
+    WITHDRAWN: "Withdrawn",
+    ON_HOLD: "On hold",
+}
+
+CONTACT_METHODS = {"email": "E-mail", "phone": "Phone call", "text": "Text message"}
+
+
+@dataclasses.dataclass
+class Contact:
+    name: str
+    email: str
+    phone: str  # E.164
+    preferred: str = "email"
+
+
+@dataclasses.dataclass
+class Location:
+    zip: str
+    state: str
+
+
+@dataclasses.dataclass
+class Preferences:
+    hours_min: int
+    hours_max: int
+    shifts: list[str]
+    workplace: str
+
+
+@dataclasses.dataclass
+class Application:
+    id: str
+    submission_id: str
+    posting_id: str
+    posting_title: str
+    team: str
+    contact: Contact
+    location: Location
+    preferences: Preferences
+    stage: str = APPLIED
+    created_at: str = ""
+    updated_at: str = ""
+    version: int = 1  # optimistic locking for stage moves
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS.get(self.stage, self.stage)
+
+    def to_item(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_item(cls, item: dict) -> "Application":
+        prefs = dict(item["preferences"])
+        prefs["hours_min"], prefs["hours_max"] = int(prefs["hours_min"]), int(prefs["hours_max"])
+        return cls(
+            id=item["id"],
+            submission_id=item["submission_id"],
+            posting_id=item["posting_id"],
+            posting_title=item["posting_title"],
+            team=item["team"],
+            contact=Contact(**item["contact"]),
+            location=Location(**item["location"]),
+            preferences=Preferences(**prefs),
+            stage=item["stage"],
+            created_at=item["created_at"],
+            updated_at=item["updated_at"],
+            version=int(item["version"]),
+        )

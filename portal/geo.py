@@ -1,0 +1,41 @@
+"""Offline US geography: ZIP codes to state and position (zipcodes), state names (us). No network at run time."""
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+import us
+import zipcodes
+
+
+@dataclasses.dataclass(frozen=True)
+class ZipPlace:
+    zip: str
+    city: str
+    state: str
+    lat: float
+    lon: float
+
+
+@functools.lru_cache(maxsize=1)
+def state_choices() -> list[tuple[str, str]]:
+    """(abbreviation, name) for the 50 states and DC, by name."""
+    states = [*us.states.STATES, us.states.DC]
+    return sorted(((s.abbr, s.name) for s in states), key=lambda pair: pair[1])
+
+
+def state_name(abbr: str) -> str:
+    found = us.states.lookup(abbr)
+    return found.name if found else abbr
+
+
+def lookup_zip(code: str) -> ZipPlace | None:
+    """The place of a five-digit ZIP code, or None when the offline dataset does not know it."""
+    code = code.strip()[:5]
+    if len(code) != 5 or not code.isdigit():
+        return None
+    matches = zipcodes.matching(code)
+    if not matches:
+        return None
+    m = matches[0]
+    return ZipPlace(zip=code, city=m["city"], state=m["state"], lat=float(m["lat"]), lon=float(m["long"]))

@@ -1,0 +1,27 @@
+"""Rules for postings: which ones the public may see and apply to."""
+from __future__ import annotations
+
+import datetime
+
+from portal.paging import Page
+from portal.postings.models import CLOSED, PUBLISHED, Posting
+from portal.postings.repository import PostingRepository
+
+
+def is_open(posting: Posting, today: datetime.date) -> bool:
+    """Published and not past its valid-through date."""
+    if posting.status != PUBLISHED:
+        return False
+    return not posting.valid_through or posting.valid_through >= today.isoformat()
+
+
+def get_public_posting(repo: PostingRepository, posting_id: str) -> Posting | None:
+    """A posting the public may see: published or closed (a closed job's page stays), never a draft."""
+    posting = repo.get(posting_id)
+    if posting is None or posting.status not in (PUBLISHED, CLOSED):
+        return None
+    return posting
+
+
+def list_published_postings(repo: PostingRepository, limit: int, start_key: dict | None = None) -> Page:
+    return repo.list_published(limit, start_key)

@@ -1,0 +1,14 @@
+"""Signing in: argon2id hashes, wrong passwords and inactive accounts refused."""
+from portal.accounts.repository import AccountRepository
+from portal.accounts.services import authenticate
+from tests.factories import PASSWORD, make_account
+
+
+def test_authenticate(main_table):
+    repo = AccountRepository(main_table)
+    repo.put(make_account("Casey@Example.com".lower()))
+    repo.put(make_account("gone@example.com", active=False))
+    assert authenticate(repo, " CASEY@example.com ", PASSWORD, local_mode=False).email == "casey@example.com"
+    assert authenticate(repo, "casey@example.com", PASSWORD + "x", local_mode=False) is None
+    assert authenticate(repo, "nobody@example.com", PASSWORD, local_mode=False) is None
+    assert authenticate(repo, "gone@example.com", PASSWORD, local_mode=False) is None

@@ -1,0 +1,113 @@
+"""The apply flow through the test client: good input lands in DynamoDB once; bad input is explained and kept."""
+import datetime
+
+import pytest
+from botocore.exceptions import ClientError
+
+from portal.applications.repository import ApplicationRepository
+from portal.postings.models import CLOSED, DRAFT
+from portal.postings.repository import PostingRepository
+from tests.factories import apply_form, make_posting
+from tests.helpers import hidden_fields
+
+
+@pytest.fixture(scope="module")
+def posting(main_table):
+    posting = make_posting(team="apply-team")
+    PostingRepository(main_table).put(posting)
+    return posting
+
+
+def _form(client, posting_id):
+    page = client.get(f"/apply/{posting_id}")
+    assert page.status_code == 200
+    return hidden_fields(page.get_data(as_text=True))
+
+
+def _team_apps(main_table):
+    return ApplicationRepository(main_table).list_for_team("apply-team", 100).items
+
+
+def test_good_application_is_stored_and_confirmed(client, posting, main_table):
+    before = len(_team_apps(main_table))
+    resp = client.post(f"/apply/{posting.id}", data={**_form(client, posting.id), **apply_form(name="Ada Okafor")})
+    assert resp.status_code == 303
+    assert resp.headers["Location"] == "/apply/received"
+    apps = _team_apps(main_table)
+    assert len(apps) == before + 1
+    stored = apps[0]
+    assert stored.contact.name == "Ada Okafor"
+    assert stored.contact.phone == "+12065550147", "phone stored in E.164"
+    assert (stored.location.zip, stored.location.state) == ("98101", "WA")
+    assert stored.preferences.shifts == ["day", "weekend"]
+    confirmation = client.get("/apply/received").get_data(as_text=True)
+    assert stored.submission_id in confirmation
+    assert posting.title in confirmation
+    assert "Ada Okafor" not in resp.headers["Location"]
+
+
+def test_resending_the_same_form_gives_one_application(client, posting, main_table):
+    hidden = _form(client, posting.id)
+    before = len(_team_apps(main_table))
+    for _ in range(3):
+        assert client.post(f"/apply/{posting.id}", data={**hidden, **apply_form()}).status_code == 303
+    assert len(_team_apps(main_table)) == before + 1
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"name": ""}, "name", "Enter your full name."),
+        ({"email": "not-an-email"}, "email", "Enter an e-mail address like name@example.com."),
+        ({"phone": "555"}, "phone", "That is not a valid phone number"),
+        ({"phone": "call me"}, "phone", "Enter a phone number, like 206 555 0147."),
+        ({"zip": "00000"}, "zip", "Enter a real five-digit US ZIP code"),
+        ({"state": "OR"}, "state", "ZIP code 98101 is in Washington"),
+        ({"hours_min": "30", "hours_max": "20"}, "hours_max", "The most hours must be at least the fewest hours."),
+        ({"hours_min": "0"}, "hours_min", "Enter a number from 1 to 80."),
+        ({"shifts": []}, "shifts", "Choose at least one shift you can work."),
+        ({"workplace": ""}, "workplace", "Choose remote, on-site or hybrid."),
+    ],
+)
+def test_bad_input_is_explained_at_the_field_and_everything_typed_is_kept(client, posting, main_table, overrides, field, message):
+    before = len(_team_apps(main_table))
+    data = {**_form(client, posting.id), **apply_form(**overrides)}
+    resp = client.post(f"/apply/{posting.id}", data=data)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert f'id="{field}-error"' in html and message in html
+    assert f'href="#{field}"' in html, "the summary links to the field"
+    for name in ("name", "email", "phone", "zip", "hours_min", "hours_max"):
+        if name not in overrides and name != field:
+            assert f'value="{data[name]}"' in html.replace("&#39;", "'").replace("&amp;", "&"), name
+    assert len(_team_apps(main_table)) == before
+
+
+def test_post_without_csrf_token_is_refused(client, posting, main_table):
+    before = len(_team_apps(main_table))
+    resp = client.post(f"/apply/{posting.id}", data={"submission_token": "x", **apply_form()})
+    assert resp.status_code == 400
+    assert len(_team_apps(main_table)) == before
+
+
+def test_a_storage_failure_says_try_again_and_keeps_the_answers(client, posting, main_table, monkeypatch):
+    def throttled(*args, **kwargs):
+        raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "TransactWriteItems")
+
+    monkeypatch.setattr(ApplicationRepository, "create_submission", throttled)
+    resp = client.post(f"/apply/{posting.id}", data={**_form(client, posting.id), **apply_form(name="Kept Name")})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 503
+    assert "please try again" in html
+    assert 'value="Kept Name"' in html
+
+
+def test_drafts_are_not_found_and_closed_postings_refuse_applications(client, main_table):
+    repo = PostingRepository(main_table)
+    draft, closed = make_posting(status=DRAFT), make_posting(status=CLOSED)
+    expired = make_posting(valid_through=(datetime.date.today() - datetime.timedelta(days=1)).isoformat())
+    repo.put_many([draft, closed, expired])
+    assert client.get(f"/apply/{draft.id}").status_code == 404
+    assert client.get(f"/apply/{closed.id}").status_code == 410
+    assert client.get(f"/apply/{expired.id}").status_code == 410
+    assert client.get("/apply/no-such-posting").status_code == 404

@@ -1,0 +1,56 @@
+"""Demo data: enough realistic postings, from every group, and demo accounts only usable in local mode."""
+import datetime
+
+from portal import keys
+from portal.accounts.repository import AccountRepository
+from portal.accounts.services import authenticate
+from portal.demo import DEMO_PASSWORD, TEAMS, demo_postings, seed_demo
+from portal.postings.models import REMOTE
+
+
+def test_demo_postings_cover_the_groups_and_many_states():
+    postings = demo_postings(datetime.date(2026, 11, 22))
+    assert len(postings) >= 200
+    assert len({p.id for p in postings}) == len(postings)
+    states = {p.address.state for p in postings if p.address} | {s for p in postings for s in p.remote_states}
+    assert len({p.address.state for p in postings if p.address}) >= 15
+    assert len(states) >= 15
+    remote_cs = [p for p in postings if p.workplace == REMOTE and p.category == "customer-service"]
+    assert {"PART_TIME", "FULL_TIME"} <= {t for p in remote_cs for t in p.employment_types}
+    assert all(p.remote_states for p in postings if p.workplace == REMOTE)
+    fc = [p for p in postings if p.category == "fulfillment"]
+    assert {"Sortation", "Consolidation", "Picker", "Packer"} <= {p.title.split()[0] for p in fc}
+    assert {"day", "night", "weekend"} <= {s for p in fc for s in p.shifts}
+    assert any(p.category == "seasonal" for p in postings)
+    for p in postings:
+        assert p.pay_unit == "HOUR" and p.pay_min <= p.pay_max
+        assert 0 < p.hours_min <= p.hours_max
+        assert p.benefits_hours == 20
+        assert p.programmes and set(p.programmes) <= {"tuition", "apprenticeship", "technical-training"}
+
+
+def test_seed_writes_postings_and_demo_accounts_refused_outside_local_mode(main_table):
+    counts = seed_demo(main_table)
+    assert counts["postings"] >= 200
+    accounts = AccountRepository(main_table)
+    for email in ("admin@example.com", "recruiter@example.com"):
+        assert authenticate(accounts, email, DEMO_PASSWORD, local_mode=True) is not None
+        assert authenticate(accounts, email, DEMO_PASSWORD, local_mode=False) is None
+        assert authenticate(accounts, email, "wrong", local_mode=True) is None
+    assert main_table.get_item(Key=keys.account("admin@example.com"))["Item"]["password_hash"].startswith("$argon2id$")
+
+
+def _counts(table):
+    def count(partition):
+        return table.query(IndexName="gsi1", KeyConditionExpression="gsi1pk = :p",
+                           ExpressionAttributeValues={":p": partition}, Select="COUNT")["Count"]
+
+    return count(keys.PUBLISHED_POSTINGS), sum(count(keys.team_applications_partition(t.id)) for t in TEAMS)
+
+
+def test_seeding_twice_does_not_double_anything(main_table):
+    seed_demo(main_table)
+    first = _counts(main_table)
+    seed_demo(main_table)
+    assert _counts(main_table) == first
+    assert first[0] >= 200 and first[1] > 0
