@@ -15,18 +15,24 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
-# Debian's chromium drives the browser tests (never a downloaded browser).
+# Debian's chromium drives the browser tests (never a downloaded browser); node/npm bring axe-core.
 debian-deps:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
 
 run: $(STAMP)
 	$(PY) -m portal.local
 
-test: $(STAMP) debian-deps
+test: $(STAMP) debian-deps node_modules/.installed
 	$(PY) -m pytest
 
 bench: $(STAMP)
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache bench/results.json
+	rm -rf $(VENV) node_modules .pytest_cache bench/results.json

@@ -70,7 +70,6 @@ def apply_form(**overrides) -> dict:
         "phone": "(206) 555-0147",
         "preferred_contact": "email",
         "zip": "98101",
-        "state": "WA",
         "hours_min": "20",
         "hours_max": "30",
         "shifts": ["day", "weekend"],

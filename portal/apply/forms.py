@@ -4,7 +4,7 @@ from __future__ import annotations
 import email_validator
 import phonenumbers
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectMultipleField, StringField
 from wtforms.fields import EmailField, TelField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -16,6 +16,18 @@ from portal.postings.models import SHIFTS, WORKPLACES
 
 def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class AtLeastOne:
+    """A group of checkboxes needs one ticked. Unlike DataRequired it sets no `required` flag, which on
+    every box of a group would tell browsers and screen readers that each box must be ticked."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise ValidationError(self.message)
 
 
 class CheckboxesField(SelectMultipleField):
@@ -42,16 +54,12 @@ class ApplyForm(FlaskForm):
     preferred_contact = RadioField(
         "How should we contact you?", choices=_choices(CONTACT_METHODS.items()), default="email"
     )
+    # The state comes from the ZIP code, so it is never asked for separately (WCAG 3.3.7).
     zip = StringField(
         "ZIP code",
         [DataRequired("Enter your five-digit ZIP code.")],
+        description="Where you live. We work out your state from it.",
         render_kw={"autocomplete": "postal-code", "inputmode": "numeric", "maxlength": 10},
-    )
-    state = SelectField(
-        "State",
-        [DataRequired("Choose the state you live in.")],
-        choices=_choices([("", "Choose a state"), *geo.state_choices()]),
-        render_kw={"autocomplete": "address-level1"},
     )
     hours_min = IntegerField(
         "Fewest hours a week",
@@ -65,7 +73,7 @@ class ApplyForm(FlaskForm):
     )
     shifts = CheckboxesField(
         "Shifts you can work",
-        [DataRequired("Choose at least one shift you can work.")],
+        [AtLeastOne("Choose at least one shift you can work.")],
         choices=_choices(SHIFTS.items()),
     )
     workplace = RadioField(
@@ -99,10 +107,3 @@ class ApplyForm(FlaskForm):
     def validate_hours_max(self, field):
         if self.hours_min.data is not None and field.data is not None and field.data < self.hours_min.data:
             raise ValidationError("The most hours must be at least the fewest hours.")
-
-    def validate_state(self, field):
-        place = getattr(self, "place", None)  # set by validate_zip, which runs first
-        if place and field.data and place.state != field.data:
-            raise ValidationError(
-                f"ZIP code {place.zip} is in {geo.state_name(place.state)}. Choose that state, or check the ZIP code."
-            )

@@ -1,5 +1,6 @@
 """The apply flow through the test client: good input lands in DynamoDB once; bad input is explained and kept."""
 import datetime
+import re
 
 import pytest
 from botocore.exceptions import ClientError
@@ -62,7 +63,6 @@ def test_resending_the_same_form_gives_one_application(client, posting, main_tab
         ({"phone": "555"}, "phone", "That is not a valid phone number"),
         ({"phone": "call me"}, "phone", "Enter a phone number, like 206 555 0147."),
         ({"zip": "00000"}, "zip", "Enter a real five-digit US ZIP code"),
-        ({"state": "OR"}, "state", "ZIP code 98101 is in Washington"),
         ({"hours_min": "30", "hours_max": "20"}, "hours_max", "The most hours must be at least the fewest hours."),
         ({"hours_min": "0"}, "hours_min", "Enter a number from 1 to 80."),
         ({"shifts": []}, "shifts", "Choose at least one shift you can work."),
@@ -111,3 +111,10 @@ def test_drafts_are_not_found_and_closed_postings_refuse_applications(client, ma
     assert client.get(f"/apply/{closed.id}").status_code == 410
     assert client.get(f"/apply/{expired.id}").status_code == 410
     assert client.get("/apply/no-such-posting").status_code == 404
+
+
+def test_the_form_asks_nothing_twice_and_marks_no_checkbox_as_required(client, posting):
+    html = client.get(f"/apply/{posting.id}").get_data(as_text=True)
+    assert 'name="state"' not in html, "the state comes from the ZIP code"
+    boxes = [tag for tag in re.findall(r"<input[^>]*>", html) if 'type="checkbox"' in tag]
+    assert len(boxes) == 5 and not any("required" in tag for tag in boxes)

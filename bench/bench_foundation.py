@@ -1,0 +1,52 @@
+"""Figures of the foundation: cold import time, and DynamoDB calls for one application and one /jobs/ page."""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.common import DynamoCallCounter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cold_import_ms(runs: int = 5) -> float:
+    """Median wall time of `python -c "import portal.wsgi"` in fresh processes."""
+    env = {**os.environ, "PORTAL_SECRET_KEY": "bench"}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import portal.wsgi"], cwd=ROOT, env=env, check=True)
+        times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def figures(env) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from portal.postings.repository import PostingRepository
+    from tests.factories import apply_form, make_posting
+    from tests.helpers import hidden_fields
+
+    stack = env.new_stack()
+    app = env.new_app(stack)
+    with app.app_context():
+        table = app.extensions["aws"].table(app.config["MAIN_TABLE"])
+        postings = [make_posting() for _ in range(60)]
+        PostingRepository(table).put_many(postings)
+    client = app.test_client()
+    counter = DynamoCallCounter(app)
+
+    form = hidden_fields(client.get(f"/apply/{postings[0].id}").get_data(as_text=True))
+    with counter.counting():
+        resp = client.post(f"/apply/{postings[0].id}", data={**form, **apply_form()})
+    assert resp.status_code == 303, resp.status_code
+    apply_calls = counter.calls
+
+    with counter.counting():
+        assert client.get("/jobs/").status_code == 200
+    jobs_calls = counter.calls
+
+    return {"cold_import_ms": cold_import_ms(), "apply_ddb_calls": apply_calls, "jobs_page_ddb_calls": jobs_calls}
