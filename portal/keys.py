@@ -15,6 +15,7 @@ Applications of a team, newest first   Query      gsi1pk=TEAM#<team>#APPS, desc 
 Submission (idempotency of a POST)     GetItem    pk=SUBMISSION#<token>, sk=SUBMISSION    table
 Account by e-mail                      GetItem    pk=ACCOUNT#<email>, sk=ACCOUNT          table
 Teams                                  Query      gsi1pk=TEAMS                            gsi1
+Members of a team (with their load)    Query      pk=TEAM#<team>, sk begins_with MEMBER#  table
 =====================================  =========  ======================================  =============================
 
 Sort keys that list things newest first are ULIDs (or ``<date>#<id>``), so lexical order is time order.
@@ -60,6 +61,14 @@ def submission(token: str) -> dict:
 
 def account(email: str) -> dict:
     return {"pk": f"ACCOUNT#{email.lower()}", "sk": ACCOUNT_SK}
+
+
+def team_member(team_id: str, email: str) -> dict:
+    """One item per (team, account): who can be assigned a team's applications, and how many they hold."""
+    return {"pk": f"TEAM#{team_id}", "sk": f"MEMBER#{email.lower()}"}
+
+
+MEMBER_PREFIX = "MEMBER#"
 
 
 def team(team_id: str) -> dict:

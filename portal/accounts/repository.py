@@ -16,7 +16,23 @@ class AccountRepository:
         return Account.from_item(item) if item else None
 
     def put(self, account: Account) -> None:
+        """Write the account and one membership item per team (members are listed per team for routing)."""
         self.table.put_item(Item={**keys.account(account.email), "entity": "account", **account.to_item()})
+        for team_id in account.teams:
+            self.table.update_item(
+                Key=keys.team_member(team_id, account.email),
+                UpdateExpression="SET entity = :e, email = :m, active = :a, #role = :r, open_count = if_not_exists(open_count, :z)",
+                ExpressionAttributeNames={"#role": "role"},
+                ExpressionAttributeValues={":e": "team_member", ":m": account.email.lower(), ":a": account.active,
+                                           ":r": account.role, ":z": 0},
+            )
+
+    def list_members(self, team_id: str) -> list[dict]:
+        """Membership items of a team: email, role, active, open_count (applications assigned and still open)."""
+        resp = self.table.query(
+            KeyConditionExpression=Key("pk").eq(keys.team(team_id)["pk"]) & Key("sk").begins_with(keys.MEMBER_PREFIX)
+        )
+        return resp["Items"]
 
     def put_team(self, team: Team) -> None:
         self.table.put_item(Item={**keys.team(team.id), "entity": "team", "id": team.id, "name": team.name})

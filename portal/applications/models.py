@@ -56,6 +56,12 @@ class Application:
     created_at: str = ""
     updated_at: str = ""
     version: int = 1  # optimistic locking for stage moves
+    # Set by the stream pipeline once it has screened the application (None/empty until then).
+    score: int | None = None  # fit, 0 to 100
+    fit_reasons: list[str] = dataclasses.field(default_factory=list)  # the score explained in words
+    flags: list[str] = dataclasses.field(default_factory=list)  # e.g. military-spouse, veteran, student
+    hold_reason: str = ""  # why it is on hold, when a hard requirement fails
+    assignee: str | None = None  # e-mail of the recruiter whose queue holds it
 
     @property
     def stage_label(self) -> str:
@@ -81,4 +87,9 @@ class Application:
             created_at=item["created_at"],
             updated_at=item["updated_at"],
             version=int(item["version"]),
+            score=int(item["score"]) if item.get("score") is not None else None,
+            fit_reasons=list(item.get("fit_reasons", [])),
+            flags=list(item.get("flags", [])),
+            hold_reason=item.get("hold_reason", ""),
+            assignee=item.get("assignee"),
         )
