@@ -1,8 +1,8 @@
 """Key formats of the main table, and the table of every access pattern and the key or index that serves it.
 
-All entities share one table (``<stack>-main``) with generic keys ``pk``/``sk`` and two generic GSIs
-(``gsi1``: ``gsi1pk``/``gsi1sk``, ``gsi2``: ``gsi2pk``/``gsi2sk``). Every request path is a GetItem or a
-Query; nothing on a request path scans.
+All entities share one table (``<stack>-main``) with generic keys ``pk``/``sk`` and four generic GSIs
+(``gsi1`` .. ``gsi4``, each ``gsiNpk``/``gsiNsk``). Every request path is a GetItem or a Query; nothing on a
+request path scans.
 
 =====================================  =========  ======================================  =============================
 Access pattern                         Operation  Key condition                           Served by
@@ -12,6 +12,12 @@ Published postings, newest first       Query      gsi1pk=POSTINGS#published, des
 Postings of a team, newest first       Query      gsi2pk=TEAM#<team>#POSTINGS, desc       gsi2
 Application by id                      GetItem    pk=APP#<id>, sk=APP                     table
 Applications of a team, newest first   Query      gsi1pk=TEAM#<team>#APPS, desc           gsi1
+Team queue in one stage, newest first  Query      gsi2pk=TEAM#<team>#STAGE#<stage>, desc  gsi2
+My queue (open, assigned), newest      Query      gsi3pk=ASSIGNEE#<email>, desc           gsi3 (sparse: open only)
+Team queue in one stage, best fit      Query      gsi4pk=TEAM#<team>#FIT#<stage>, desc    gsi4 (sparse: scored, open)
+Stage history of an application        Query      pk=APP#<id>, sk begins_with HISTORY#    table
+Counters of a posting, team or member  GetItem    pk=COUNTS#<scope>, sk=COUNTS            table
+Status page of a submission            GetItem    pk=STATUS#<sha256 of token>, sk=STATUS  table
 Submission (idempotency of a POST)     GetItem    pk=SUBMISSION#<token>, sk=SUBMISSION    table
 Account by e-mail                      GetItem    pk=ACCOUNT#<email>, sk=ACCOUNT          table
 Teams                                  Query      gsi1pk=TEAMS                            gsi1
@@ -19,6 +25,9 @@ Members of a team (with their load)    Query      pk=TEAM#<team>, sk begins_with
 =====================================  =========  ======================================  =============================
 
 Sort keys that list things newest first are ULIDs (or ``<date>#<id>``), so lexical order is time order.
+
+An application carries the index attributes of its current state, always written together through
+``application_queue_keys`` (by the pipeline when it routes, and by every stage move), so the queues never disagree.
 """
 
 POSTING_SK = "POSTING"
@@ -73,3 +82,53 @@ MEMBER_PREFIX = "MEMBER#"
 
 def team(team_id: str) -> dict:
     return {"pk": f"TEAM#{team_id}", "sk": TEAM_SK, "gsi1pk": TEAMS, "gsi1sk": team_id}
+
+
+OPEN_STAGES = ("applied", "screened", "interview", "offer", "on_hold")  # still in somebody's queue
+QUEUE_INDEX_ATTRIBUTES = ("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk")
+
+
+def application_queue_keys(team: str, stage: str, assignee: str | None, score: int | None, application_id: str) -> dict:
+    """The index attributes an application holds in this state; the ones missing from the result must be REMOVEd.
+
+    gsi1: all of a team's applications. gsi2: the team's queue per stage. gsi3 ("my queue") only while the
+    application is open and assigned; gsi4 (best fit first) only while it is open and scored. Withdrawn, rejected
+    and hired applications thus leave the working queues but stay findable by stage.
+    """
+    keys = {**team_applications_index(team, application_id),
+            "gsi2pk": f"TEAM#{team}#STAGE#{stage}", "gsi2sk": application_id}
+    if stage in OPEN_STAGES and assignee:
+        keys.update(gsi3pk=assignee_partition(assignee), gsi3sk=application_id)
+    if stage in OPEN_STAGES and score is not None:
+        keys.update(gsi4pk=f"TEAM#{team}#FIT#{stage}", gsi4sk=f"{int(score):03d}#{application_id}")
+    return keys
+
+
+def team_stage_partition(team: str, stage: str) -> str:
+    return f"TEAM#{team}#STAGE#{stage}"
+
+
+def team_fit_partition(team: str, stage: str) -> str:
+    return f"TEAM#{team}#FIT#{stage}"
+
+
+def assignee_partition(email: str) -> str:
+    return f"ASSIGNEE#{email.lower()}"
+
+
+HISTORY_PREFIX = "HISTORY#"
+
+
+def application_history(application_id: str, version: int) -> dict:
+    """One append-only item per stage transition; the application's version makes it unique (and idempotent)."""
+    return {"pk": f"APP#{application_id}", "sk": f"{HISTORY_PREFIX}{int(version):06d}"}
+
+
+def counters(scope: str) -> dict:
+    """Atomic counters of one scope: ``POSTING#<id>``, ``TEAM#<team>`` or ``MEMBER#<team>#<email>``."""
+    return {"pk": f"COUNTS#{scope}", "sk": "COUNTS"}
+
+
+def status(token_hash: str) -> dict:
+    """The private status page of one submission, found by the hash of its token (the token is never stored)."""
+    return {"pk": f"STATUS#{token_hash}", "sk": "STATUS"}

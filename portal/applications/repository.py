@@ -21,7 +21,7 @@ class ApplicationRepository:
     def _item(application: Application) -> dict:
         return {
             **keys.application(application.id),
-            **keys.team_applications_index(application.team, application.id),
+            **keys.application_queue_keys(application.team, application.stage, application.assignee, application.score, application.id),
             "entity": "application",
             **application.to_item(),
         }
