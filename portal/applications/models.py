@@ -62,6 +62,8 @@ class Application:
     flags: list[str] = dataclasses.field(default_factory=list)  # e.g. military-spouse, veteran, student
     hold_reason: str = ""  # why it is on hold, when a hard requirement fails
     assignee: str | None = None  # e-mail of the recruiter whose queue holds it
+    moved_by: str = ""  # who made the last stage move: an account e-mail, "pipeline" or "applicant"
+    stage_reason: str = ""  # why, when the move needs a reason (rejection, hold)
 
     @property
     def stage_label(self) -> str:
@@ -92,4 +94,6 @@ class Application:
             flags=list(item.get("flags", [])),
             hold_reason=item.get("hold_reason", ""),
             assignee=item.get("assignee"),
+            moved_by=item.get("moved_by", ""),
+            stage_reason=item.get("stage_reason", ""),
         )
