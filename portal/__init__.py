@@ -9,7 +9,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Config, Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,8 +29,49 @@ def _defaults() -> dict:
     }
 
 
+class PortalConfig(Config):
+    """Flask's config, plus values that cost an AWS call: looked up on first read (not at start), then kept.
+
+    Only the function that needs such a value pays for it, and needs the permission for it: the dead-letter
+    queue's URL is read by the pipeline and `flask pipeline replay-dlq`, never by the web function.
+    """
+
+    def __missing__(self, key):
+        lookup = _LOOKED_UP_ON_FIRST_READ.get(key)
+        if lookup is None:
+            raise KeyError(key)
+        value = lookup(self)
+        self[key] = value
+        return value
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+def _dead_letter_queue_url(cfg: Config) -> str:
+    import boto3
+
+    from portal.aws import RETRY_CONFIG
+
+    sqs = boto3.client("sqs", region_name=cfg["AWS_REGION"], config=RETRY_CONFIG)
+    try:
+        return sqs.get_queue_url(QueueName=cfg["PIPELINE_DLQ_NAME"])["QueueUrl"]
+    except sqs.exceptions.QueueDoesNotExist as exc:
+        raise KeyError(f"PIPELINE_DLQ_URL: there is no queue {cfg['PIPELINE_DLQ_NAME']}; deploy the stack") from exc
+
+
+_LOOKED_UP_ON_FIRST_READ = {"PIPELINE_DLQ_URL": _dead_letter_queue_url}
+
+
+class PortalFlask(Flask):
+    config_class = PortalConfig
+
+
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
+    app = PortalFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -70,9 +111,18 @@ def _finish_config(app: Flask) -> None:
     cfg.setdefault("MAIN_TABLE", f"{stack}-main")
     cfg.setdefault("SELFID_TABLE", f"{stack}-selfid")
     cfg.setdefault("SITE_BUCKET", f"{stack}-site")
+    cfg.setdefault("RESUME_BUCKET", f"{stack}-resumes")
+    # The stream's dead-letter queue (infra/template.yaml); PIPELINE_DLQ_URL is looked up from it on first read.
+    cfg.setdefault("PIPELINE_DLQ_NAME", f"{stack}-pipeline-dlq")
     cfg["SESSION_COOKIE_SECURE"] = not cfg["LOCAL_MODE"]  # local mode is plain http on loopback
+    if not cfg.get("SECRET_KEY") and cfg.get("SECRET_KEY_PARAMETER"):
+        # On Lambda: zappa_settings.json names the SSM parameter (PORTAL_SECRET_KEY_PARAMETER), never the secret.
+        from portal import parameters
+
+        cfg["SECRET_KEY"] = parameters.secret(cfg["SECRET_KEY_PARAMETER"], cfg["AWS_REGION"])
     if not cfg.get("SECRET_KEY"):
         if not (cfg["LOCAL_MODE"] or cfg.get("TESTING")):
-            raise RuntimeError("PORTAL_SECRET_KEY is not set; the portal will not start without it outside local mode.")
+            raise RuntimeError("Neither PORTAL_SECRET_KEY nor PORTAL_SECRET_KEY_PARAMETER is set; the portal will not start "
+                               "without a secret outside local mode.")
         # Local mode only: a fresh key each start, so no secret ever sits in a file.
         cfg["SECRET_KEY"] = secrets.token_hex(32)

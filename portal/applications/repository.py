@@ -5,6 +5,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from portal import keys
+from portal.dynamo import transact_write_items
 from portal.applications.models import Application
 from portal.paging import Page
 
@@ -30,7 +31,8 @@ class ApplicationRepository:
         """Write the submission marker and its applications in one transaction.
 
         The marker's condition makes a re-sent POST with the same token fail as a whole, so a double
-        click or a retry can never produce a second set of applications.
+        click or a retry can never produce a second set of applications. On a DynamoDB without transactions
+        (dynalite) this raises portal.dynamo.TransactionsUnsupported and writes nothing.
         """
         marker = {
             **keys.submission(token),
@@ -43,17 +45,12 @@ class ApplicationRepository:
         client = self.table.meta.client
         items = [marker] + [self._item(a) for a in applications]
         try:
-            client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self.table.name,
-                            "Item": item,
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    }
+            transact_write_items(
+                client,
+                [
+                    {"Put": {"TableName": self.table.name, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
                     for item in items
-                ]
+                ],
             )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "TransactionCanceledException":

@@ -89,7 +89,12 @@ def move_stage(table, application: Application, to_stage: str, by: str, at: str,
         if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
             raise
         old = exc.response.get("Item")
-        raise StageConflict(Application.from_item(_plain(old)) if old else None) from exc
+        if old is not None:
+            raise StageConflict(Application.from_item(_plain(old))) from exc
+        # No item back: it is gone, or this DynamoDB ignores ReturnValuesOnConditionCheckFailure (dynalite
+        # does). One consistent read tells which, so a conflict is never reported as a deletion.
+        current = table.get_item(Key=keys.application(application.id), ConsistentRead=True).get("Item")
+        raise StageConflict(Application.from_item(current) if current else None) from exc
     return Application.from_item(resp["Attributes"])
 
 

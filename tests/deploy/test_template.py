@@ -1,0 +1,214 @@
+"""infra/template.yaml: cfn-lint, the deployed stream trigger and its dead-letter queue, least-privilege roles, CloudFront."""
+import ast
+import fnmatch
+import io
+import json
+import uuid
+import zipfile
+from pathlib import Path
+
+import boto3
+import pytest
+from cfnlint.api import lint_file
+from cfnlint.decode import decode_str
+
+from portal import create_app, infra
+
+API_PATHS = {"/apply*", "/applications*", "/admin*", "/api*"}
+
+
+def test_cfn_lint_finds_nothing():
+    matches = lint_file(Path(infra.TEMPLATE))
+    assert [str(m) for m in matches] == []
+
+
+@pytest.fixture(scope="module")
+def resources() -> dict:
+    template, errors = decode_str(Path(infra.TEMPLATE).read_text())
+    assert not errors
+    return template["Resources"]
+
+
+@pytest.fixture(scope="module")
+def pipeline_function_arn() -> str:
+    """A stand-in function for the stream trigger to point at (moto records it; nothing invokes it here)."""
+    role = boto3.client("iam").create_role(RoleName=f"stand-in-{uuid.uuid4().hex[:6]}", AssumeRolePolicyDocument="{}")
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as z:
+        z.writestr("entry.py", "def handler(event, context):\n    return {}\n")
+    return boto3.client("lambda").create_function(
+        FunctionName=f"t-deploy-pipeline-{uuid.uuid4().hex[:6]}", Runtime="python3.11", Role=role["Role"]["Arn"],
+        Handler="entry.handler", Code={"ZipFile": code.getvalue()},
+    )["FunctionArn"]
+
+
+@pytest.fixture(scope="module")
+def deployed(pipeline_function_arn) -> dict:
+    """The stack as it is after `zappa deploy`: with the pipeline function's ARN, so the trigger exists."""
+    name = "t-deploy-" + uuid.uuid4().hex[:6]
+    outputs = infra.deploy_stack(boto3.client("cloudformation"), name, {"PipelineFunctionArn": pipeline_function_arn})
+    return {"StackName": name, **outputs}
+
+
+def test_the_stream_trigger_reports_partial_failures_bisects_retries_and_dead_letters(deployed, pipeline_function_arn):
+    mappings = boto3.client("lambda").list_event_source_mappings(FunctionName=pipeline_function_arn)["EventSourceMappings"]
+    assert len(mappings) == 1
+    mapping = mappings[0]
+    assert mapping["EventSourceArn"] == deployed["MainTableStreamArn"]
+    assert mapping["StartingPosition"] == "TRIM_HORIZON"
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert 0 < mapping["MaximumRetryAttempts"] <= 10
+    assert mapping["DestinationConfig"] == {"OnFailure": {"Destination": deployed["PipelineDeadLetterQueueArn"]}}
+
+
+def test_the_dead_letter_queue_is_named_after_the_stack_and_found_by_the_app(deployed):
+    sqs = boto3.client("sqs")
+    assert deployed["PipelineDeadLetterQueueArn"].endswith(f":{deployed['StackName']}-pipeline-dlq")
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "STACK_NAME": deployed["StackName"]})
+    url = app.config["PIPELINE_DLQ_URL"]
+    sqs.send_message(QueueUrl=url, MessageBody="{}")
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn", "ApproximateNumberOfMessages"])
+    assert attributes["Attributes"]["QueueArn"] == deployed["PipelineDeadLetterQueueArn"]
+    assert attributes["Attributes"]["ApproximateNumberOfMessages"] == "1"
+
+
+def test_without_a_deployed_queue_the_dead_letter_url_is_absent_not_made_up():
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "STACK_NAME": "no-such-stack"})
+    assert app.config.get("PIPELINE_DLQ_URL") is None
+    with pytest.raises(KeyError, match="no-such-stack-pipeline-dlq"):
+        app.config["PIPELINE_DLQ_URL"]
+
+
+def test_the_resume_bucket_is_private_encrypted_and_takes_browser_posts(deployed, resources):
+    s3 = boto3.client("s3")
+    assert deployed["ResumeBucketName"] == f"{deployed['StackName']}-resumes"
+    s3.head_bucket(Bucket=deployed["ResumeBucketName"])
+    # moto's CloudFormation leaves out the access block and encryption, so those are read from the template.
+    properties = resources["ResumeBucket"]["Properties"]
+    assert all(properties["PublicAccessBlockConfiguration"].values())
+    assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert [r["AllowedMethods"] for r in properties["CorsConfiguration"]["CorsRules"]] == [["POST"]]
+
+
+# --- least privilege, read back from the roles the stack created ---------------------------------------------
+
+
+def _statements(role_name: str) -> list[dict]:
+    iam = boto3.client("iam")
+    statements = []
+    for policy_name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
+        document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
+        if isinstance(document, str):
+            # moto's CloudFormation keeps a role's inline policy as the Python repr of the dict, not as JSON.
+            document = json.loads(document) if document.startswith('{"') else ast.literal_eval(document)
+        statements += document["Statement"]
+    return statements
+
+
+def _allowed(statements: list[dict], action: str, resource: str) -> bool:
+    """Whether an Allow statement matches: IAM's wildcards on actions and resources (there are no Deny statements)."""
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        if any(fnmatch.fnmatchcase(action, a) for a in actions) and any(fnmatch.fnmatchcase(resource, r) for r in resources):
+            return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def arns(deployed) -> dict:
+    ddb = boto3.client("dynamodb")
+    main = ddb.describe_table(TableName=deployed["MainTableName"])["Table"]["TableArn"]
+    selfid = ddb.describe_table(TableName=deployed["SelfIdTableName"])["Table"]["TableArn"]
+    return {"main": main, "main_index": f"{main}/index/gsi2", "stream": deployed["MainTableStreamArn"], "selfid": selfid,
+            "site": f"arn:aws:s3:::{deployed['SiteBucketName']}/jobs/index.html",
+            "resume": f"arn:aws:s3:::{deployed['ResumeBucketName']}/r/1.pdf", "dlq": deployed["PipelineDeadLetterQueueArn"]}
+
+
+@pytest.fixture(scope="module")
+def web(deployed) -> list[dict]:
+    return _statements(f"{deployed['StackName']}-ZappaLambdaExecutionRole")
+
+
+@pytest.fixture(scope="module")
+def pipeline(deployed) -> list[dict]:
+    return _statements(f"{deployed['StackName']}-pipeline-ZappaLambdaExecutionRole")
+
+
+def test_no_role_has_wildcard_actions_or_resources(web, pipeline):
+    for statement in web + pipeline:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        assert not any(a == "*" or a.endswith(":*") for a in actions), statement
+        assert statement["Resource"] != "*", statement
+
+
+def test_the_web_function_reads_and_writes_the_main_table_and_its_indexes_but_never_scans(web, arns):
+    for action in ("GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "ConditionCheckItem"):
+        assert _allowed(web, f"dynamodb:{action}", arns["main"]), action
+    assert _allowed(web, "dynamodb:Query", arns["main_index"])
+    assert not _allowed(web, "dynamodb:Scan", arns["main"])
+    assert not _allowed(web, "dynamodb:GetRecords", arns["stream"])
+
+
+def test_the_web_function_can_write_self_id_answers_but_not_read_them(web, arns):
+    assert _allowed(web, "dynamodb:PutItem", arns["selfid"])
+    for action in ("GetItem", "BatchGetItem", "Query", "Scan", "UpdateItem", "DeleteItem"):
+        assert not _allowed(web, f"dynamodb:{action}", arns["selfid"]), action
+
+
+def test_the_web_function_handles_resumes_and_reads_its_secret(web, arns, deployed):
+    for action in ("PutObject", "GetObject", "DeleteObject"):
+        assert _allowed(web, f"s3:{action}", arns["resume"])
+    assert not _allowed(web, "s3:PutObject", arns["site"])
+    secret = f"arn:aws:ssm:us-east-1:123456789012:parameter/{deployed['StackName']}/secret-key"
+    assert _allowed(web, "ssm:GetParameter", secret)
+    assert not _allowed(web, "ssm:GetParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/other/secret")
+
+
+def test_the_pipeline_reads_the_stream_publishes_the_site_mails_and_dead_letters(pipeline, arns):
+    for action in ("GetItem", "Query", "PutItem", "UpdateItem"):
+        assert _allowed(pipeline, f"dynamodb:{action}", arns["main"]), action
+    for action in ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams"):
+        assert _allowed(pipeline, f"dynamodb:{action}", arns["stream"]), action
+    for action in ("PutObject", "DeleteObject", "GetObject"):
+        assert _allowed(pipeline, f"s3:{action}", arns["site"])
+    assert _allowed(pipeline, "ses:SendEmail", "arn:aws:ses:us-east-1:123456789012:identity/example.com")
+    assert _allowed(pipeline, "sqs:SendMessage", arns["dlq"])
+    assert not _allowed(pipeline, "s3:GetObject", arns["resume"])
+
+
+def test_the_pipeline_cannot_touch_the_self_id_table(pipeline, arns):
+    for action in ("GetItem", "BatchGetItem", "Query", "Scan", "PutItem", "UpdateItem", "DeleteItem",
+                   "BatchWriteItem", "ConditionCheckItem", "DescribeTable"):
+        assert not _allowed(pipeline, f"dynamodb:{action}", arns["selfid"]), action
+
+
+# --- CloudFront: moto skips distributions, so the routing is read from the template (cfn-lint checks the rest) ---
+
+
+def test_cloudfront_sends_the_dynamic_paths_to_api_gateway_and_the_rest_to_the_site_bucket(resources):
+    config = resources["Distribution"]["Properties"]["DistributionConfig"]
+    origins = {o["Id"]: o for o in config["Origins"]}
+    assert origins["api"]["DomainName"] == {"Ref": "ApiDomainName"}
+    assert origins["site"]["DomainName"] == {"Fn::GetAtt": ["SiteBucket", "RegionalDomainName"]}
+    assert config["DefaultCacheBehavior"]["TargetOriginId"] == "site"
+    behaviours = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
+    assert set(behaviours) == API_PATHS
+    for behaviour in behaviours.values():
+        assert behaviour["TargetOriginId"] == "api"
+        assert "POST" in behaviour["AllowedMethods"]
+
+
+def test_the_site_bucket_is_read_only_by_this_distribution_through_origin_access_control(resources):
+    site_origin = next(o for o in resources["Distribution"]["Properties"]["DistributionConfig"]["Origins"]
+                       if o["Id"] == "site")
+    assert site_origin["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}
+    assert resources["SiteOriginAccessControl"]["Properties"]["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+    [statement] = resources["SiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert statement["Action"] == "s3:GetObject"
+    assert "${Distribution}" in statement["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+    block = resources["SiteBucket"]["Properties"]["PublicAccessBlockConfiguration"]
+    assert all(block.values())
