@@ -8,7 +8,7 @@ PORT ?= 5000
 MOTO_PORT ?= 5055
 export PORT MOTO_PORT
 
-.PHONY: run test bench debian-deps clean
+.PHONY: run test bench package debian-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -31,8 +31,13 @@ run: $(STAMP)
 test: $(STAMP) debian-deps node_modules/.installed
 	$(PY) -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) debian-deps node_modules/.installed
 	$(PY) bench/run.py
 
+# The Lambda zip for STAGE (default dev), from a lean venv of the runtime requirements only; prints its size.
+STAGE ?= dev
+package: $(STAMP)
+	@infra/package.sh $(STAGE)
+
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache bench/results.json
+	rm -rf $(VENV) node_modules .pytest_cache bench/results.json build

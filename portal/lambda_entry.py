@@ -1,0 +1,51 @@
+"""The Lambda entry point (Zappa's `lambda_handler` setting): DynamoDB stream batches to the pipeline, the rest to Zappa.
+
+Zappa 0.63 routes a stream event to a function only when its exact eventSourceARN is listed in the "events"
+setting, and a table's stream ARN carries the time the stream was created, so it changes whenever the stack
+recreates the table. The template creates the trigger (Zappa's own passes no StartingPosition), and this
+entry recognises stream records by their eventSource instead.
+"""
+from __future__ import annotations
+
+# Set by the CloudFront function in infra/template.yaml: the Host the viewer asked for.
+VIEWER_HOST_HEADER = "x-viewer-host"
+
+
+def handler(event, context):
+    if _is_dynamodb_stream_batch(event):
+        # Imported here, so the web function never loads the pipeline's modules.
+        from portal import pipeline
+
+        return pipeline.handle(event, context)
+    from zappa.handler import lambda_handler
+
+    return lambda_handler(_as_the_viewer_sent_it(event), context)
+
+
+def _is_dynamodb_stream_batch(event) -> bool:
+    records = event.get("Records") if isinstance(event, dict) else None
+    return bool(records) and isinstance(records[0], dict) and records[0].get("eventSource") == "aws:dynamodb"
+
+
+def _as_the_viewer_sent_it(event):
+    """Through CloudFront, give the app the viewer's Host instead of API Gateway's.
+
+    Zappa mounts the app under /<stage> whenever the Host is an amazonaws.com name, which is right for the
+    bare API Gateway URL but wrong behind CloudFront: the distribution adds the stage itself (OriginPath),
+    so redirects to /dev/... would leave the API paths. Without the header the event passes unchanged.
+    """
+    if not isinstance(event, dict) or not event.get("httpMethod"):
+        return event
+    headers = event.get("headers") or {}
+    viewer_host = next((v for k, v in headers.items() if k.lower() == VIEWER_HOST_HEADER and v), None)
+    if viewer_host is None:
+        return event
+    event = dict(event)
+    event["headers"] = {**_without_host(headers), "Host": viewer_host}
+    if event.get("multiValueHeaders"):
+        event["multiValueHeaders"] = {**_without_host(event["multiValueHeaders"]), "Host": [viewer_host]}
+    return event
+
+
+def _without_host(headers: dict) -> dict:
+    return {k: v for k, v in headers.items() if k.lower() != "host"}

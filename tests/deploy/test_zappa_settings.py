@@ -1,0 +1,68 @@
+"""zappa_settings.json, read by the installed Zappa itself: stages, handler, runtime, roles from the stack, no secrets."""
+import json
+import re
+from pathlib import Path
+
+import boto3
+import pytest
+from zappa.cli import ZappaCLI
+
+from portal import infra
+
+SETTINGS = Path(__file__).resolve().parent.parent.parent / "zappa_settings.json"
+STAGES = ("dev", "dev_pipeline", "prod", "prod_pipeline")
+
+
+def load(stage: str) -> ZappaCLI:
+    cli = ZappaCLI()
+    cli.api_stage = stage
+    cli.load_settings(settings_file=str(SETTINGS))
+    return cli
+
+
+def test_prod_extends_dev_and_each_pipeline_stage_extends_its_web_stage():
+    raw = json.loads(SETTINGS.read_text())
+    assert raw["prod"]["extends"] == "dev"
+    assert raw["dev_pipeline"]["extends"] == "dev" and raw["prod_pipeline"]["extends"] == "prod"
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_stage_runs_the_wsgi_app_through_our_entry_on_a_current_python(stage):
+    cli = load(stage)
+    assert cli.app_function == "portal.wsgi.app"
+    assert cli.lambda_handler == "portal.lambda_entry.handler"
+    assert tuple(int(n) for n in re.fullmatch(r"python(\d+)\.(\d+)", cli.runtime).groups()) >= (3, 11)
+    # Zappa's debug mode logs every raw event (form bodies included) and returns tracebacks.
+    assert cli.debug is False and cli.log_level == "WARNING"
+    assert cli.stage_config["use_precompiled_packages"] is False  # packaging stays offline
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_no_secret_is_in_the_settings_only_the_name_of_its_parameter(stage):
+    env = load(stage).environment_variables
+    assert "PORTAL_SECRET_KEY" not in env
+    assert env["PORTAL_SECRET_KEY_PARAMETER"] == f"/{env['PORTAL_STACK_NAME']}/secret-key"
+    assert not re.search(r"(?i)(aws_secret|password|token)", json.dumps(dict(env)))
+
+
+def test_the_pipeline_stages_have_no_api_and_no_schedules_of_their_own():
+    for stage in ("dev_pipeline", "prod_pipeline"):
+        cli = load(stage)
+        assert cli.use_apigateway is False
+        assert cli.stage_config["events"] == []
+
+
+def test_dev_files_are_excluded_from_the_package():
+    excluded = set(load("dev").stage_config["exclude"])
+    assert {"tests", "bench", "docs", "node_modules", ".venv", "build", "*.md", "Makefile"} <= excluded
+
+
+@pytest.mark.parametrize("stage, role_suffix", [("dev", "ZappaLambdaExecutionRole"),
+                                                ("dev_pipeline", "pipeline-ZappaLambdaExecutionRole")])
+def test_zappa_finds_the_least_privilege_role_the_stack_created(aws_endpoint, stage, role_suffix):
+    cli = load(stage)
+    stack = cli.environment_variables["PORTAL_STACK_NAME"]
+    infra.deploy_stack(boto3.client("cloudformation"), stack)
+    assert cli.manage_roles is False  # Zappa must not create its own, broader role
+    role, arn = cli.zappa.get_credentials_arn()
+    assert arn == boto3.client("iam").get_role(RoleName=f"{stack}-{role_suffix}")["Role"]["Arn"]
