@@ -16,7 +16,8 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 RUNTIME = Path(__file__).resolve().parent / "lambda_runtime.py"
-HANDLER = json.loads((ROOT / "zappa_settings.json").read_text())["dev"]["lambda_handler"]
+SETTINGS = json.loads((ROOT / "zappa_settings.json").read_text())
+HANDLER = SETTINGS["dev"]["lambda_handler"]
 # What Lambda's Python runtime provides and the package therefore leaves out (zappa_settings.json "exclude").
 LAMBDA_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six.py")
 
@@ -40,8 +41,20 @@ def unpack(zip_path: Path, into: Path) -> tuple[Path, Path]:
     return task_root, libs
 
 
-def invoke(task_root: Path, libs: Path, events: list[dict], env: dict) -> dict:
-    """Invoke the package's handler with each event in one fresh, isolated process; returns results and cold time."""
+def stage_setting(stage: str, name: str):
+    """One setting of a Zappa stage, following "extends" as Zappa does (a stage's own value wins)."""
+    settings = SETTINGS[stage]
+    while name not in settings and "extends" in settings:
+        settings = SETTINGS[settings["extends"]]
+    return settings.get(name)
+
+
+def invoke(task_root: Path, libs: Path, events: list[dict], env: dict, stage: str = "dev") -> dict:
+    """Invoke the package's handler with each event in one fresh, isolated process; returns results and cold time.
+
+    The process gets what Lambda would give the stage's function: its aws_environment_variables, plus ``env``
+    (credentials, and the emulator's endpoint here).
+    """
     with tempfile.TemporaryDirectory() as tmp:
         events_path, results_path = Path(tmp) / "events.json", Path(tmp) / "results.json"
         events_path.write_text(json.dumps(events))
@@ -52,6 +65,7 @@ def invoke(task_root: Path, libs: Path, events: list[dict], env: dict) -> dict:
             "AWS_REGION": "us-east-1",
             "AWS_DEFAULT_REGION": "us-east-1",
             "TMPDIR": tmp,
+            **(stage_setting(stage, "aws_environment_variables") or {}),
             **env,
         }
         proc = subprocess.run(

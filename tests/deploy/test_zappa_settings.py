@@ -35,14 +35,17 @@ def test_every_stage_runs_the_wsgi_app_through_our_entry_on_a_current_python(sta
     # Zappa's debug mode logs every raw event (form bodies included) and returns tracebacks.
     assert cli.debug is False and cli.log_level == "WARNING"
     assert cli.stage_config["use_precompiled_packages"] is False  # packaging stays offline
+    assert cli.apigateway_version == "v1"  # REST API proxy events, the shape tests/deploy/test_package.py sends
 
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_no_secret_is_in_the_settings_only_the_name_of_its_parameter(stage):
-    env = load(stage).environment_variables
-    assert "PORTAL_SECRET_KEY" not in env
+    cli = load(stage)
+    # Set on the function itself, so the stream branch (which bypasses Zappa's handler) has them too.
+    env = cli.aws_environment_variables
+    assert "PORTAL_SECRET_KEY" not in env and not cli.environment_variables
     assert env["PORTAL_SECRET_KEY_PARAMETER"] == f"/{env['PORTAL_STACK_NAME']}/secret-key"
-    assert not re.search(r"(?i)(aws_secret|password|token)", json.dumps(dict(env)))
+    assert not re.search(r"(?i)(aws_secret|password|token)", SETTINGS.read_text())
 
 
 def test_the_pipeline_stages_have_no_api_and_no_schedules_of_their_own():
@@ -61,7 +64,7 @@ def test_dev_files_are_excluded_from_the_package():
                                                 ("dev_pipeline", "pipeline-ZappaLambdaExecutionRole")])
 def test_zappa_finds_the_least_privilege_role_the_stack_created(aws_endpoint, stage, role_suffix):
     cli = load(stage)
-    stack = cli.environment_variables["PORTAL_STACK_NAME"]
+    stack = cli.aws_environment_variables["PORTAL_STACK_NAME"]
     infra.deploy_stack(boto3.client("cloudformation"), stack)
     assert cli.manage_roles is False  # Zappa must not create its own, broader role
     role, arn = cli.zappa.get_credentials_arn()
