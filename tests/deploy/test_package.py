@@ -58,6 +58,9 @@ def test_the_zip_holds_the_app_and_leaves_out_dev_files_and_what_lambda_provides
     assert not tops & {"tests", "bench", "docs", "node_modules", "build", ".venv", "boto3", "botocore", "pytest",
                        "moto", "playwright", "gunicorn", "cfnlint"}
     assert package["zip"].stat().st_size < 50 * 2**20  # Lambda's limit for a zip uploaded directly
+    # Bytecode for the runtime's Python, so cold starts import without compiling (the task root is read-only).
+    assert "portal/__pycache__/lambda_entry.cpython-311.pyc" in names
+    assert not any(n.startswith(("phonenumbers/geodata/", "phonenumbers/carrierdata/")) for n in names)
 
 
 def test_api_gateway_events_get_the_apps_answers_in_a_fresh_process(package, portal_dev, lambda_env, in_app):
