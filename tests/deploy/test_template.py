@@ -212,3 +212,17 @@ def test_the_site_bucket_is_read_only_by_this_distribution_through_origin_access
     assert "${Distribution}" in statement["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
     block = resources["SiteBucket"]["Properties"]["PublicAccessBlockConfiguration"]
     assert all(block.values())
+
+
+def test_tables_keep_point_in_time_recovery_and_encryption_and_the_self_id_table_has_no_stream(resources):
+    tables = {name: r["Properties"] for name, r in resources.items() if r["Type"] == "AWS::DynamoDB::Table"}
+    assert set(tables) >= {"MainTable", "SelfIdTable"}
+    for properties in tables.values():
+        assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        assert properties["SSESpecification"] == {"SSEEnabled": True}
+        assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    main = tables["MainTable"]
+    assert main["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert main["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    # A stream on the self-ID table would hand its answers to whatever function reads it.
+    assert "StreamSpecification" not in tables["SelfIdTable"]

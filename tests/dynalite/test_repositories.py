@@ -70,3 +70,14 @@ def test_the_queue_index_keys_are_queryable(main_table):
     resp = main_table.query(IndexName="gsi2",
                             KeyConditionExpression=Key("gsi2pk").eq(keys.team_stage_partition("team-queue", APPLIED)))
     assert [i["id"] for i in resp["Items"]] == [created.id]
+
+
+def test_the_server_listens_on_loopback_only_and_stops_with_its_process():
+    from tests.dynalite.server import Dynalite
+
+    server = Dynalite().start()
+    process = server.process
+    assert server.endpoint_url.startswith("http://127.0.0.1:")
+    assert server.client().list_tables()["TableNames"] == []
+    server.stop()
+    assert process.poll() is not None  # the PID held was the server's own, and it has exited
