@@ -26,6 +26,15 @@ def _defaults() -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_REFRESH_EACH_REQUEST": True,
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+        # Links in e-mails (the status page) start with this; the deployment sets the site's https origin.
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        # The SES identity the pipeline sends applicants' e-mail from (verified in SES; locally in the emulator).
+        "MAIL_FROM": "Flexwork Jobs <jobs@example.com>",
+        # How often the stream trigger retries a failing record before dead-lettering it: the local poller
+        # behaves like MaximumRetryAttempts of the event source mapping in infra/template.yaml (a test checks).
+        "PIPELINE_MAX_RETRY_ATTEMPTS": 5,
+        # Local mode: how often the stream poller reads the emulator's stream.
+        "PIPELINE_POLL_SECONDS": 0.2,
     }
 
 

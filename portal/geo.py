@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 
 import us
 import zipcodes
@@ -39,3 +40,12 @@ def lookup_zip(code: str) -> ZipPlace | None:
         return None
     m = matches[0]
     return ZipPlace(zip=code, city=m["city"], state=m["state"], lat=float(m["lat"]), lon=float(m["long"]))
+
+
+def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine). Straight-line, so a commute by road is somewhat longer."""
+    earth_radius_miles = 3958.8
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * earth_radius_miles * math.asin(math.sqrt(a))

@@ -22,6 +22,7 @@ Submission (idempotency of a POST)     GetItem    pk=SUBMISSION#<token>, sk=SUBM
 Account by e-mail                      GetItem    pk=ACCOUNT#<email>, sk=ACCOUNT          table
 Teams                                  Query      gsi1pk=TEAMS                            gsi1
 Members of a team (with their load)    Query      pk=TEAM#<team>, sk begins_with MEMBER#  table
+Pipeline effect done (idempotency)     Put, cond  pk=EFFECT#<scope>, sk=<effect>          table (TTL expires_at)
 =====================================  =========  ======================================  =============================
 
 Sort keys that list things newest first are ULIDs (or ``<date>#<id>``), so lexical order is time order.
@@ -132,3 +133,13 @@ def counters(scope: str) -> dict:
 def status(token_hash: str) -> dict:
     """The private status page of one submission, found by the hash of its token (the token is never stored)."""
     return {"pk": f"STATUS#{token_hash}", "sk": "STATUS"}
+
+
+def pipeline_effect(scope: str, effect: str) -> dict:
+    """Marks one side effect of the stream pipeline as done, so a redelivered record does not repeat it.
+
+    ``scope`` names what the effect is about (``APP#<id>``, ``SUBMISSION#<id>``), ``effect`` which effect
+    (``counted#v3``, ``mail#v3``, ``mail#confirmation``). Written conditionally (attribute_not_exists), with an
+    ``expires_at`` TTL well past the stream's 24-hour retention, after which no redelivery can come.
+    """
+    return {"pk": f"EFFECT#{scope}", "sk": effect}

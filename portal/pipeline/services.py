@@ -1,0 +1,250 @@
+"""What the stream pipeline does for each record: screen and route applications, history, counters, e-mail, site.
+
+No Flask here: ``Pipeline`` holds everything a record needs (the table, SES, the settings), built by
+portal/pipeline/__init__.py from the app. Every effect is idempotent, so a redelivered record changes nothing:
+
+- the screening move is a conditional write on version 1 (``move_stage``): a second one gets StageConflict;
+- history and counters of one transition go together in one transaction with a marker keyed by the application
+  id and its version (or the record's sequence number when the version did not change);
+- an e-mail is claimed by a marker before it is sent, and the claim is released if sending fails;
+- publishing a posting rewrites its pages, which is idempotent by itself.
+
+Within a batch, records are handled in stream order. When a record fails, the later records of the same item
+are not handled (they are reported failed as well), so an item's changes are never applied out of order; the
+records of other items are still handled, and will be handled again as no-ops when Lambda retries from the
+failed record.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+from typing import Callable
+
+from portal import clock, keys
+from portal.accounts.repository import AccountRepository
+from portal.applications.models import APPLIED, ON_HOLD, SCREENED, Application
+from portal.applications.stages import StageConflict, move_stage
+from portal.applications.tokens import status_token
+from portal.mail import Mailer, has_template
+from portal.pipeline import routing, scoring
+from portal.pipeline.counting import QueueState, deltas
+from portal.pipeline.records import INSERT, MODIFY, REMOVE, MalformedRecord, StreamRecord, parse
+from portal.pipeline.repository import PipelineRepository
+from portal.postings.repository import PostingRepository
+
+log = logging.getLogger("portal.pipeline")
+
+PIPELINE = "pipeline"
+# Stages the applicant hears about by e-mail (templates/email/<stage>.txt); screening and holds are internal.
+MAIL_STAGES = ("interview", "offer", "hired", "rejected", "withdrawn")
+# Posting attributes that change nothing on the public site when they alone change.
+POSTING_BOOKKEEPING = frozenset({"updated_at"})
+
+
+class PostingMissing(LookupError):
+    """The application names a posting that does not exist: a real inconsistency, left for the dead-letter queue."""
+
+
+@dataclasses.dataclass
+class Pipeline:
+    table: object
+    table_name: str
+    mailer: Mailer | None
+    secret_key: str
+    public_base_url: str
+    publish_posting: Callable[[str], None]
+    marker_ttl_seconds: int = 7 * 24 * 3600
+    now: Callable[[], datetime.datetime] = clock.now
+
+    @property
+    def effects(self) -> PipelineRepository:
+        return PipelineRepository(self.table, self.marker_ttl_seconds)
+
+    @property
+    def postings(self) -> PostingRepository:
+        return PostingRepository(self.table)
+
+    @property
+    def accounts(self) -> AccountRepository:
+        return AccountRepository(self.table)
+
+
+def process_batch(pipeline: Pipeline, raw_records) -> dict:
+    """Handle a Lambda batch; return the partial-batch response naming the records to retry."""
+    failures: list[str] = []
+    blocked: set[tuple[str, str]] = set()
+    for position, raw in enumerate(raw_records if isinstance(raw_records, list) else []):
+        try:
+            record = parse(raw, pipeline.table_name)
+        except MalformedRecord as exc:
+            log.warning("skipped record %d of the batch: %s", position, exc)
+            continue
+        if record.item_key in blocked:
+            failures.append(record.sequence_number)
+            continue
+        try:
+            handle_record(pipeline, record)
+        except Exception as exc:  # noqa: BLE001 - one failing record must not sink the others
+            blocked.add(record.item_key)
+            failures.append(record.sequence_number)
+            log.error("record %s (%s of %s) failed: %s", record.sequence_number, record.event_name,
+                      record.entity or "unknown entity", _error_name(exc))
+    return {"batchItemFailures": [{"itemIdentifier": seq} for seq in failures]}
+
+
+def _error_name(exc: Exception) -> str:
+    # Messages may quote keys or values, so only the error's code (botocore) or class is logged.
+    response = getattr(exc, "response", None)
+    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+    return code or type(exc).__name__
+
+
+def handle_record(pipeline: Pipeline, record: StreamRecord) -> None:
+    entity = record.entity
+    if entity == "application" and record.keys.get("sk") == keys.APPLICATION_SK:
+        {INSERT: screen_application, MODIFY: application_changed, REMOVE: application_removed}[record.event_name](
+            pipeline, record)
+    elif entity == "status" and record.event_name == INSERT:
+        send_confirmation(pipeline, record.new)
+    elif entity == "posting":
+        posting_changed(pipeline, record)
+    else:
+        # Everything else in the table (accounts, markers, history, counters, the pipeline's own writes)
+        # needs nothing from the pipeline.
+        log.debug("record %s: nothing to do for %s", record.sequence_number, entity or "an item without entity")
+
+
+def screen_application(pipeline: Pipeline, record: StreamRecord) -> None:
+    """A new application: count it, score it, route it and move it to screened (or on hold), once."""
+    item = record.new
+    now = pipeline.now()
+    _record_transition(pipeline, None, item, effect_version=1, sequence_number=record.sequence_number, now=now)
+    if item.get("stage") != APPLIED:
+        return
+    posting = pipeline.postings.get(str(item["posting_id"]))
+    if posting is None:
+        raise PostingMissing("the application's posting does not exist")
+    fit = scoring.assess(posting, item, now.date())
+    assignee = routing.least_loaded(pipeline.accounts.list_members(str(item["team"])))
+    extra = {"score": fit.score, "fit_reasons": fit.reasons, "flags": fit.flags, "hold_reason": fit.hold_reason,
+             "routed_at": clock.iso(now)}
+    if assignee:
+        extra["assignee"] = assignee
+    try:
+        moved = move_stage(pipeline.table, Application.from_item(item), ON_HOLD if fit.hold_reason else SCREENED,
+                           by=PIPELINE, at=clock.iso(now), reason=fit.hold_reason, extra=extra)
+    except StageConflict:
+        # Screened already (this record is a redelivery), or a recruiter acted first: nothing left to do.
+        return
+    # Counted now rather than when the MODIFY record arrives, so the next application of this batch is routed
+    # on the new load. The MODIFY record finds the same marker and does nothing more.
+    _record_transition(pipeline, item, _as_item(moved), effect_version=moved.version,
+                       sequence_number=record.sequence_number, now=now)
+
+
+def application_changed(pipeline: Pipeline, record: StreamRecord) -> None:
+    """A stage move, a reassignment or another edit: history, counters and load, then the applicant's e-mail."""
+    old, new = record.old, record.new
+    if QueueState.of(old) == QueueState.of(new):
+        return
+    now = pipeline.now()
+    version_changed = int(new.get("version", 0)) != int(old.get("version", 0))
+    _record_transition(pipeline, old, new, effect_version=int(new["version"]) if version_changed else None,
+                       sequence_number=record.sequence_number, now=now)
+    if new.get("stage") != old.get("stage") and new.get("stage") in MAIL_STAGES and has_template(new["stage"]):
+        _send_stage_mail(pipeline, new, now)
+
+
+def application_removed(pipeline: Pipeline, record: StreamRecord) -> None:
+    """An erased application leaves its queue: take it off the counters and its recruiter's load."""
+    old = record.old
+    pipeline.effects.record_transition(f"APP#{old['id']}", "counted#removed", _epoch(pipeline.now()),
+                                       deltas(QueueState.of(old), None))
+
+
+def _record_transition(pipeline: Pipeline, old: dict | None, new: dict, *, effect_version: int | None,
+                       sequence_number: str, now: datetime.datetime) -> None:
+    """History (when the stage changed) and counters of one change, once per version (or per record)."""
+    application_id = str(new["id"])
+    effect = f"counted#v{effect_version}" if effect_version is not None else f"counted#seq{sequence_number}"
+    history = None
+    from_stage = old.get("stage") if old else ""
+    if effect_version is not None and from_stage != new.get("stage"):
+        history = {
+            **keys.application_history(application_id, effect_version),
+            "entity": "application_history",
+            "application_id": application_id,
+            "version": effect_version,
+            "at": new.get("updated_at") or new.get("created_at") or clock.iso(now),
+            "from_stage": from_stage or "",
+            "to_stage": new.get("stage"),
+            "by": new.get("moved_by") or ("applicant" if old is None else ""),
+            "reason": new.get("stage_reason") or "",
+        }
+    pipeline.effects.record_transition(f"APP#{application_id}", effect, _epoch(now),
+                                       deltas(QueueState.of(old), QueueState.of(new)), history)
+
+
+def _as_item(application: Application) -> dict:
+    return application.to_item()
+
+
+def _status_url(pipeline: Pipeline, submission_id: str) -> str:
+    token = status_token(pipeline.secret_key, submission_id)
+    return f"{pipeline.public_base_url.rstrip('/')}/applications/{token}"
+
+
+def _send_once(pipeline: Pipeline, scope: str, effect: str, template: str, to: str, context: dict,
+               now: datetime.datetime) -> None:
+    """Claim, send, and give the claim back if sending failed (so the retry sends it): at most one e-mail."""
+    if pipeline.mailer is None or not to:
+        log.info("no e-mail sent for %s (%s): mail is not configured or there is no address", scope, template)
+        return
+    if not pipeline.effects.claim(scope, effect, _epoch(now)):
+        return
+    try:
+        pipeline.mailer.send(template, to, context)
+    except Exception:
+        pipeline.effects.release(scope, effect)
+        raise
+
+
+def _send_stage_mail(pipeline: Pipeline, item: dict, now: datetime.datetime) -> None:
+    contact = item.get("contact") or {}
+    context = {
+        "name": contact.get("name") or "there",
+        "posting_title": item.get("posting_title") or "the role",
+        "contact_by": {"phone": "by phone", "text": "by text message"}.get(contact.get("preferred"), "by e-mail"),
+        "status_url": _status_url(pipeline, str(item["submission_id"])),
+    }
+    _send_once(pipeline, f"APP#{item['id']}", f"mail#v{int(item['version'])}", item["stage"],
+               str(contact.get("email") or ""), context, now)
+
+
+def send_confirmation(pipeline: Pipeline, status: dict) -> None:
+    """The applicant's confirmation, with the private status link rebuilt from the submission id."""
+    now = pipeline.now()
+    submission_id = str(status["submission_id"])
+    context = {
+        "name": status.get("contact_name") or "there",
+        "reference": status.get("reference") or submission_id,
+        "posting_titles": list(status.get("posting_titles") or []),
+        "status_url": _status_url(pipeline, submission_id),
+    }
+    _send_once(pipeline, f"SUBMISSION#{submission_id}", "mail#confirmation", "confirmation",
+               str(status.get("contact_email") or ""), context, now)
+
+
+def posting_changed(pipeline: Pipeline, record: StreamRecord) -> None:
+    """Published, edited, closed, expired or deleted: the public site publishes that posting's pages again."""
+    if record.event_name == MODIFY:
+        changed = {name for name in set(record.old) | set(record.new) if record.old.get(name) != record.new.get(name)}
+        if not changed - POSTING_BOOKKEEPING:
+            return
+    image = record.new or record.old
+    pipeline.publish_posting(str(image.get("id") or record.keys["pk"].split("#", 1)[-1]))
+
+
+def _epoch(moment: datetime.datetime) -> int:
+    return int(moment.timestamp())
