@@ -17,13 +17,21 @@ class PipelineRepository:
         return {**keys.pipeline_effect(scope, effect), "entity": "pipeline_effect",
                 "expires_at": now_epoch + self.marker_ttl_seconds}
 
+    def done(self, scope: str, effect: str) -> bool:
+        return "Item" in self.table.get_item(Key=keys.pipeline_effect(scope, effect), ConsistentRead=True,
+                                             ProjectionExpression="pk")
+
     def record_transition(self, scope: str, effect: str, now_epoch: int, deltas: dict[tuple, dict[str, int]],
-                          history: dict | None = None) -> bool:
+                          history: dict | None = None, *, check_first: bool = False) -> bool:
         """Write the marker, the history item (if any) and every counter delta in one transaction.
 
         Returns False, writing nothing, when the marker shows the transition was already recorded. Either all
         of it is written or none, so a throttled or failed call can be retried without counting twice.
+        ``check_first`` reads the marker before trying, where the transition is usually recorded already:
+        a read costs less than a cancelled transaction.
         """
+        if check_first and self.done(scope, effect):
+            return False
         items = [{"Put": {"TableName": self.table.name, "Item": self._marker(scope, effect, now_epoch),
                           "ConditionExpression": "attribute_not_exists(pk)"}}]
         if history is not None:

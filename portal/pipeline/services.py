@@ -150,8 +150,9 @@ def application_changed(pipeline: Pipeline, record: StreamRecord) -> None:
         return
     now = pipeline.now()
     version_changed = int(new.get("version", 0)) != int(old.get("version", 0))
+    # The screening's own move was recorded by screen_application already, so look before writing.
     _record_transition(pipeline, old, new, effect_version=int(new["version"]) if version_changed else None,
-                       sequence_number=record.sequence_number, now=now)
+                       sequence_number=record.sequence_number, now=now, check_first=True)
     if new.get("stage") != old.get("stage") and new.get("stage") in MAIL_STAGES and has_template(new["stage"]):
         _send_stage_mail(pipeline, new, now)
 
@@ -164,7 +165,7 @@ def application_removed(pipeline: Pipeline, record: StreamRecord) -> None:
 
 
 def _record_transition(pipeline: Pipeline, old: dict | None, new: dict, *, effect_version: int | None,
-                       sequence_number: str, now: datetime.datetime) -> None:
+                       sequence_number: str, now: datetime.datetime, check_first: bool = False) -> None:
     """History (when the stage changed) and counters of one change, once per version (or per record)."""
     application_id = str(new["id"])
     effect = f"counted#v{effect_version}" if effect_version is not None else f"counted#seq{sequence_number}"
@@ -183,7 +184,8 @@ def _record_transition(pipeline: Pipeline, old: dict | None, new: dict, *, effec
             "reason": new.get("stage_reason") or "",
         }
     pipeline.effects.record_transition(f"APP#{application_id}", effect, _epoch(now),
-                                       deltas(QueueState.of(old), QueueState.of(new)), history)
+                                       deltas(QueueState.of(old), QueueState.of(new)), history,
+                                       check_first=check_first)
 
 
 def _as_item(application: Application) -> dict:

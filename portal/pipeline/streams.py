@@ -42,6 +42,21 @@ def lambda_event(records: list[dict], arn: str) -> dict:
     return {"Records": [lambda_record(r, arn) for r in records]}
 
 
+def read_after(streams_client, arn: str, shard_id: str, after: str | None, limit: int = 100) -> list[dict]:
+    """Up to ``limit`` records of one shard after sequence number ``after`` (from the oldest one when None).
+
+    A fresh iterator each call, from the position the caller keeps: iterators expire (15 minutes on AWS), and
+    the emulator swaps a table's shard for a copy whenever a transaction is cancelled, which leaves an older
+    iterator reading a shard nobody writes to any more.
+    """
+    if after is None:
+        kwargs = {"ShardIteratorType": "TRIM_HORIZON"}
+    else:
+        kwargs = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
+    iterator = streams_client.get_shard_iterator(StreamArn=arn, ShardId=shard_id, **kwargs)["ShardIterator"]
+    return streams_client.get_records(ShardIterator=iterator, Limit=limit).get("Records", [])
+
+
 def read_range(streams_client, arn: str, shard_id: str, first: str, last: str, limit: int) -> list[dict]:
     """The records of one shard from sequence number ``first`` to ``last`` (both included), at most ``limit``."""
     iterator = streams_client.get_shard_iterator(StreamArn=arn, ShardId=shard_id, ShardIteratorType="AT_SEQUENCE_NUMBER",
