@@ -5,11 +5,11 @@ emulator, and prices them at the published on-demand rates below:
   - each applicant opens the form, submits it and sees the confirmation (three requests through API Gateway
     to the web function);
   - the stream pipeline screens and routes each application (portal.pipeline.handle over the table's real
-    stream records, in batches of 100 as the trigger delivers them, until the stream is quiet); until
-    portal.pipeline exists, the routing write it makes (move_stage to screened, with score and assignee) is
-    made directly, as one pipeline invocation per 100 records;
+    stream records, in batches of 100 as the trigger delivers them, until the stream is quiet): history,
+    counters, the confirmation e-mail;
   - a recruiter opens each application and moves it through two stages (screened to interview to offer):
-    a page view and a move per stage, each one request to the web function.
+    a page view and a move per stage, each one request to the web function, and the pipeline handles the
+    moves' records (history, counters, the stage e-mails).
 Every DynamoDB call is priced in request units from the sizes of the items it wrote or read, as DynamoDB bills
 on-demand tables; S3, SES and SQS per request; Lambda per invocation and per GB-second of measured duration at
 the prod stage's memory size; API Gateway (REST) per request. Durations are measured against the emulator on
@@ -18,7 +18,6 @@ a shared 2-core machine, so the Lambda share is an upper bound. Free tiers are i
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 import math
 import statistics
@@ -48,6 +47,7 @@ USD_PER_SQS_REQUEST = 0.40 / 1e6              # SQS standard queue
 SAMPLE_APPLICATIONS = 40
 STREAM_BATCH_SIZE = 100  # PipelineStreamMapping's BatchSize in infra/template.yaml
 COLD_RUNS = 5
+RECRUITER = "recruiter@example.com"
 
 _S3_WRITES = {"PutObject", "CopyObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload",
               "ListObjects", "ListObjectsV2", "DeleteObject", "DeleteObjects"}
@@ -226,15 +226,19 @@ class _LambdaClock:
 
 
 def _cost_per_1000_applications(env) -> float:
+    from portal.accounts.repository import AccountRepository
     from portal.applications.repository import ApplicationRepository
     from portal.applications.stages import move_stage
     from portal.postings.repository import PostingRepository
     from tests.deploy import lambda_package
-    from tests.factories import apply_form, make_posting
-    from tests.helpers import hidden_fields
+    from tests.factories import PASSWORD, apply_form, make_account, make_posting
+    from tests.helpers import hidden_fields, login
 
     stack = env.new_stack()
-    app = env.new_app(stack)
+    # A verified sender, so the pipeline's e-mails are really sent (and counted) rather than skipped.
+    sender = "jobs@example.com"
+    boto3.client("ses").verify_email_identity(EmailAddress=sender)
+    app = env.new_app(stack, MAIL_FROM=sender)
     meter = OperationMeter()
     meter.attach(app.extensions["aws"].session)  # before any client exists, so every client of the app reports
     boto3.setup_default_session()
@@ -243,9 +247,11 @@ def _cost_per_1000_applications(env) -> float:
     web, pipeline = _LambdaClock(memory_mb), _LambdaClock(lambda_package.stage_setting("prod_pipeline", "memory_size"))
     api_requests = 0
 
-    seed = boto3.session.Session()  # unmetered: the postings exist before the applications being priced
+    seed = boto3.session.Session()  # unmetered: the posting and the recruiter exist before the applications
+    seed_table = seed.resource("dynamodb").Table(stack["MainTableName"])
     posting = make_posting()
-    PostingRepository(seed.resource("dynamodb").Table(stack["MainTableName"])).put(posting)
+    PostingRepository(seed_table).put(posting)
+    AccountRepository(seed_table).put(make_account(RECRUITER, teams=(posting.team,)))
     client = app.test_client()
 
     def request(method, path, **kwargs):
@@ -262,33 +268,24 @@ def _cost_per_1000_applications(env) -> float:
     table = app.extensions["aws"].table(stack["MainTableName"])
     repo = ApplicationRepository(table)
     stream = _StreamReader(seed, stack["MainTableStreamArn"])
-    pipeline_present = importlib.util.find_spec("portal.pipeline") is not None
-    if pipeline_present:
-        _drain_stream_through_pipeline(stream, pipeline)
-    else:
-        applications = repo.list_for_team(posting.team, SAMPLE_APPLICATIONS).items
-        pipeline.invocations += math.ceil(len(stream.read_all()) / STREAM_BATCH_SIZE)
-        with app.app_context():
-            for application in applications:
-                pipeline.run(move_stage, table, application, "screened", by="pipeline", at=application.created_at,
-                             extra={"score": 70, "assignee": "recruiter@example.com"})
-
     with app.app_context():
+        _drain_stream_through_pipeline(stream, pipeline)  # screening and routing, history, counters, e-mail
+        assert login(client, RECRUITER, PASSWORD).status_code == 303
         for application in repo.list_for_team(posting.team, SAMPLE_APPLICATIONS).items:
             for to_stage in ("interview", "offer"):
                 # The recruiter opens the application, then sends the move (one more request to the web function).
+                assert request("get", f"/admin/applications/{application.id}").status_code == 200
                 api_requests += 1
-                web.run(lambda a=application: move_stage(table, a, to_stage, by="recruiter@example.com",
+                web.run(lambda a=application: move_stage(table, a, to_stage, by=RECRUITER,
                                                          at=a.updated_at))
                 application = repo.get(application.id)
-    if pipeline_present:
-        _drain_stream_through_pipeline(stream, pipeline)
+        _drain_stream_through_pipeline(stream, pipeline)  # the moves' history, counters and e-mails
 
     usd = meter.usd(web.invocations + pipeline.invocations, web.gb_seconds + pipeline.gb_seconds, api_requests)
     per_thousand = sum(usd.values()) * 1000 / SAMPLE_APPLICATIONS
     print(f"  cost per 1,000 applications by service (rates read {PRICES_READ_ON}): "
           + ", ".join(f"{k} ${v * 1000 / SAMPLE_APPLICATIONS:.4f}" for k, v in usd.items())
-          + ("" if pipeline_present else "  [pipeline not on main yet: its routing write only]"), file=sys.stderr)
+, file=sys.stderr)
     return round(per_thousand, 4)
 
 

@@ -1,5 +1,4 @@
 """The Lambda zip really runs: unzipped alone, in a fresh process, it answers API Gateway and stream events as the app does."""
-import importlib.util
 import json
 import re
 import zipfile
@@ -7,17 +6,17 @@ import zipfile
 import boto3
 import pytest
 
-from portal import create_app, infra
+from portal import create_app, infra, keys
 from portal.applications.repository import ApplicationRepository
+from portal.applications.services import submit_application
 from portal.postings.repository import PostingRepository
 from tests.deploy import lambda_package
-from tests.factories import apply_form, make_posting
+from tests.factories import apply_form, make_answers, make_posting
 from tests.helpers import hidden_fields
 
 STACK = "portal-dev"  # the stack zappa_settings.json's dev stage names (PORTAL_STACK_NAME)
 SECRET = "secret-from-parameter-store"
 VIA_CLOUDFRONT = {"x-viewer-host": "jobs.example.com", "Referer": "https://jobs.example.com/"}
-PIPELINE_PRESENT = importlib.util.find_spec("portal.pipeline") is not None
 
 
 @pytest.fixture(scope="module")
@@ -114,14 +113,18 @@ def test_without_cloudfront_the_stage_prefix_stays_in_the_apps_urls(package, por
     assert 'href="/dev/static/css/site.css"' in out["results"][0]["result"]["body"]
 
 
-@pytest.mark.skipif(not PIPELINE_PRESENT, reason="portal/pipeline is not on main yet (issue 5): the stream branch is "
-                                                  "tested in-process in test_lambda_entry.py until it lands")
 def test_a_dynamodb_stream_event_reaches_the_pipeline_in_a_fresh_process(package, portal_dev, lambda_env):
-    item = portal_dev["table"].get_item(Key={"pk": f"POSTING#{portal_dev['posting'].id}", "sk": "POSTING"})["Item"]
+    """A new application's INSERT record: the packaged pipeline screens and routes it, as the trigger would have it."""
+    table, posting = portal_dev["table"], portal_dev["posting"]
+    repo = ApplicationRepository(table)
+    submitted = submit_application(repo, [posting], make_answers(), token="tok-packaged-stream")
+    item = table.get_item(Key=keys.application(submitted.application_ids[0]))["Item"]
     out = lambda_package.invoke(package["task_root"], package["libs"], [
-        lambda_package.stream_event(portal_dev["table"], "MODIFY", new=item, old=item)], lambda_env)
-    assert "error" not in out["results"][0], out["results"][0]
-    assert out["results"][0]["result"] == {"batchItemFailures": []}
+        lambda_package.stream_event(table, "INSERT", new=item)], lambda_env)
+    assert out["results"][0] == {"result": {"batchItemFailures": []}}
+    screened = repo.get(submitted.application_ids[0])
+    assert screened.stage in ("screened", "on_hold") and screened.score is not None
+    assert screened.moved_by == "pipeline"
 
 
 def _fields_of(html: str) -> list[str]:
