@@ -46,6 +46,8 @@ def test_no_secret_is_in_the_settings_only_the_name_of_its_parameter(stage):
     assert "PORTAL_SECRET_KEY" not in env and not cli.environment_variables
     assert env["PORTAL_SECRET_KEY_PARAMETER"] == f"/{env['PORTAL_STACK_NAME']}/secret-key"
     assert not re.search(r"(?i)(aws_secret|password|token)", SETTINGS.read_text())
+    # What the pipeline puts in its e-mails: the public address of the portal, and a sender SES has verified.
+    assert env["PORTAL_PUBLIC_BASE_URL"].startswith("https://") and "@" in env["PORTAL_MAIL_FROM"]
 
 
 def test_the_pipeline_stages_have_no_api_and_no_schedules_of_their_own():
