@@ -1,6 +1,7 @@
 """The portal's application factory: configuration, AWS resources, blueprints and CLI commands.
 
-Read this first: every URL prefix below names the package that serves it.
+Read this first: every URL prefix below names the package that serves it. The public pages (/, /jobs/...) are
+not routes: portal/site renders them into the site bucket, which CloudFront (and local mode) serves.
 """
 from __future__ import annotations
 
@@ -92,17 +93,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _finish_config(app)
 
-    from portal import aws, cli
+    from portal import aws, cli, site
     from portal.admin import bp as admin_bp
     from portal.apply import bp as apply_bp
-    from portal.public import bp as public_bp
     from portal.security import csrf
 
     aws.init_app(app)
     csrf.init_app(app)
     csrf.exempt(admin_bp)  # admin checks CSRF itself, after the sign-in check (portal/admin/routes.py)
     cli.init_app(app)
-    app.register_blueprint(public_bp)
+    site.init_app(app)
     app.register_blueprint(apply_bp, url_prefix="/apply")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 

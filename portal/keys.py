@@ -23,6 +23,10 @@ Account by e-mail                      GetItem    pk=ACCOUNT#<email>, sk=ACCOUNT
 Teams                                  Query      gsi1pk=TEAMS                            gsi1
 Members of a team (with their load)    Query      pk=TEAM#<team>, sk begins_with MEMBER#  table
 Pipeline effect done (idempotency)     Put, cond  pk=EFFECT#<scope>, sk=<effect>          table (TTL expires_at)
+Site manifest (pages, chunks)          GetItem    pk=SITE#MANIFEST, sk=SITE               table
+Site listing page members              GetItem    pk=SITE#LIST#<name>, sk=PAGE#<n>        table
+Site search chunk members              GetItem    pk=SITE#SEARCH, sk=CHUNK#<n>            table
+Site placement of a posting            GetItem    pk=SITE#PLACED#<id>, sk=SITE            table
 =====================================  =========  ======================================  =============================
 
 Sort keys that list things newest first are ULIDs (or ``<date>#<id>``), so lexical order is time order.
@@ -143,3 +147,26 @@ def pipeline_effect(scope: str, effect: str) -> dict:
     ``expires_at`` TTL well past the stream's 24-hour retention, after which no redelivery can come.
     """
     return {"pk": f"EFFECT#{scope}", "sk": effect}
+
+
+# The public site's bookkeeping (portal/site): which page and search chunk each listed posting sits in, so an
+# incremental publish rewrites only those, whatever the number of postings. Items carry entity "site".
+SITE_SK = "SITE"
+SITE_SEARCH = "SITE#SEARCH"
+
+
+def site_manifest() -> dict:
+    """The newest page of every listing and the newest search chunk."""
+    return {"pk": "SITE#MANIFEST", "sk": SITE_SK}
+
+
+def site_listing_page(listing: str, number: int) -> dict:
+    return {"pk": f"SITE#LIST#{listing}", "sk": f"PAGE#{int(number):06d}"}
+
+
+def site_search_chunk(number: int) -> dict:
+    return {"pk": SITE_SEARCH, "sk": f"CHUNK#{int(number):06d}"}
+
+
+def site_placement(posting_id: str) -> dict:
+    return {"pk": f"SITE#PLACED#{posting_id}", "sk": SITE_SK}

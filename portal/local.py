@@ -8,6 +8,9 @@ import logging
 import os
 import signal
 import sys
+import threading
+
+log = logging.getLogger(__name__)
 
 
 def configure_environment(moto_port: int) -> None:
@@ -31,6 +34,25 @@ def start_emulator(port: int):
     return server
 
 
+def expire_periodically(app, interval: float, stop: threading.Event) -> threading.Thread:
+    """Local mode's stand-in for the Zappa schedule: close expired postings every `interval` seconds."""
+    from portal.site import close_expired_postings
+
+    def run():
+        while not stop.wait(interval):
+            try:
+                with app.app_context():
+                    closed = close_expired_postings()
+                if closed:
+                    log.info("closed %d expired postings", closed)
+            except Exception:  # keep the timer alive; the next round tries again
+                log.exception("closing expired postings failed")
+
+    thread = threading.Thread(target=run, name="expire-postings", daemon=True)
+    thread.start()
+    return thread
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -46,17 +68,24 @@ def main() -> int:
     from portal import create_app, infra
     from portal.aws import resources
     from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+    from portal.site import build_site, close_expired_postings
+    from portal.site.serving import site_dispatcher
 
     app = create_app()
     with app.app_context():
         outputs = infra.deploy_stack(resources().client("cloudformation"), app.config["STACK_NAME"])
         counts = seed_demo(resources().table(outputs["MainTableName"]))
+        close_expired_postings()
+        site_objects = build_site()
 
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    # The site bucket at the same paths as CloudFront serves it; the dynamic paths go to the app.
+    server = make_server("127.0.0.1", port, site_dispatcher(app), threaded=True)
+    stop_timers = threading.Event()
+    expire_periodically(app, float(os.environ.get("PORTAL_EXPIRY_INTERVAL_SECONDS", "60")), stop_timers)
     base = f"http://127.0.0.1:{port}"
     print(
         f"\nThe portal is running on an embedded AWS emulator at {os.environ['AWS_ENDPOINT_URL']}.\n"
-        f"  Jobs:   {base}/jobs/\n"
+        f"  Jobs:   {base}/jobs/ (the static site: {site_objects} objects in the site bucket)\n"
         f"  Admin:  {base}/admin/\n"
         f"  Health: {base}/healthz\n"
         f"Demo data: {counts['postings']} postings, {counts['applications']} applications.\n"
@@ -75,6 +104,7 @@ def main() -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        stop_timers.set()
         server.server_close()
         if emulator is not None:
             emulator.stop()

@@ -1,11 +1,13 @@
 """DynamoDB access for postings. Handed its table; knows nothing of the rules."""
 from __future__ import annotations
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, Key
+from botocore.exceptions import ClientError
 
 from portal import keys
+from portal.dynamo import batch_get
 from portal.paging import Page
-from portal.postings.models import PUBLISHED, Posting
+from portal.postings.models import CLOSED, PUBLISHED, Posting
 
 
 class PostingRepository:
@@ -15,6 +17,11 @@ class PostingRepository:
     def get(self, posting_id: str) -> Posting | None:
         item = self.table.get_item(Key=keys.posting(posting_id)).get("Item")
         return Posting.from_item(item) if item else None
+
+    def get_many(self, posting_ids: list[str]) -> list[Posting]:
+        """The postings that exist among these ids, in no particular order (BatchGetItem)."""
+        unique = list(dict.fromkeys(posting_ids))
+        return [Posting.from_item(i) for i in batch_get(self.table, [keys.posting(pid) for pid in unique])]
 
     @staticmethod
     def _item(posting: Posting) -> dict:
@@ -44,3 +51,40 @@ class PostingRepository:
             kwargs["ExclusiveStartKey"] = start_key
         resp = self.table.query(**kwargs)
         return Page([Posting.from_item(i) for i in resp["Items"]], resp.get("LastEvaluatedKey"))
+
+    def published_expired_before(self, day: str) -> list[str]:
+        """Ids of published postings whose valid-through date is before `day`: a Query on the published index.
+
+        The filter is applied after the read, so this reads every published posting; it runs on a schedule,
+        never on a request path.
+        """
+        kwargs = {
+            "IndexName": "gsi1",
+            "KeyConditionExpression": Key("gsi1pk").eq(keys.PUBLISHED_POSTINGS),
+            "FilterExpression": Attr("valid_through").lt(day) & Attr("valid_through").gt(""),
+            "ProjectionExpression": "id",
+        }
+        found = []
+        while True:
+            resp = self.table.query(**kwargs)
+            found += [str(i["id"]) for i in resp["Items"]]
+            if "LastEvaluatedKey" not in resp:
+                return found
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+    def close_if_expired(self, posting_id: str, day: str, updated_at: str) -> bool:
+        """Closes the posting if it is still published and past its date; False when it was not (any more)."""
+        try:
+            self.table.update_item(
+                Key=keys.posting(posting_id),
+                UpdateExpression="SET #status = :closed, updated_at = :now REMOVE gsi1pk, gsi1sk",
+                ConditionExpression="#status = :published AND valid_through < :day AND valid_through > :empty",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":closed": CLOSED, ":published": PUBLISHED, ":day": day, ":empty": "",
+                                           ":now": updated_at},
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True

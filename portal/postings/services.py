@@ -25,3 +25,13 @@ def get_public_posting(repo: PostingRepository, posting_id: str) -> Posting | No
 
 def list_published_postings(repo: PostingRepository, limit: int, start_key: dict | None = None) -> Page:
     return repo.list_published(limit, start_key)
+
+
+def close_expired(repo: PostingRepository, now: datetime.datetime) -> list[str]:
+    """Closes every published posting whose valid-through date has passed; returns the ids it closed.
+
+    Each close is a conditional write, so a posting edited (or closed) meanwhile is left as it is.
+    """
+    today = now.date().isoformat()
+    stamp = now.astimezone(datetime.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return [pid for pid in repo.published_expired_before(today) if repo.close_if_expired(pid, today, stamp)]

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from portal.site.serving import site_dispatcher
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,8 +24,11 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture(scope="module")
 def live_server(app):
-    """The app served over HTTP on loopback, for the browser. Stopped when the module ends."""
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    """One origin on loopback, as `make run` serves it: the site bucket at its paths, the dynamic paths from the app.
+
+    Tests publish what they browse (portal.site.publish_posting or build_site). Stopped when the module ends.
+    """
+    server = make_server("127.0.0.1", free_port(), site_dispatcher(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -4,6 +4,7 @@ import pytest
 from portal.accounts.models import Team
 from portal.accounts.repository import AccountRepository
 from portal.postings.repository import PostingRepository
+from portal.site import build_site
 from tests.browser.conftest import axe_violations
 from tests.factories import PASSWORD, make_account, make_posting
 
@@ -11,12 +12,14 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def posting(main_table):
+def posting(app, main_table):
     accounts = AccountRepository(main_table)
     accounts.put_team(Team("fulfillment-west", "Fulfillment West"))
     accounts.put(make_account("recruiter@example.com", teams=["fulfillment-west"]))
     posting = make_posting(team="fulfillment-west", title="Night Picker")
     PostingRepository(main_table).put(posting)
+    with app.app_context():
+        build_site()
     return posting
 
 

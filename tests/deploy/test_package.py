@@ -79,7 +79,8 @@ def test_api_gateway_events_get_the_apps_answers_in_a_fresh_process(package, por
     assert form_page["statusCode"] == reference.status_code == 200
     assert "Night shift picker, Kent" in form_page["body"]
     assert _fields_of(form_page["body"]) == _fields_of(reference.get_data(as_text=True))
-    assert 'href="/static/css/site.css"' in form_page["body"]  # the viewer's paths: CloudFront adds the stage
+    # The viewer's paths (CloudFront adds the stage), to the content-hashed stylesheet.
+    assert re.search(r'href="/static/css/site\.[0-9a-f]{10}\.css"', form_page["body"])
     assert all("; Secure" in c and "HttpOnly" in c for c in lambda_package.set_cookie_headers(form_page))
 
     assert missing["statusCode"] == in_app.get("/apply/no-such-posting").status_code == 404
@@ -110,7 +111,7 @@ def test_a_form_post_with_cookies_and_multi_value_headers_applies_as_in_the_app(
 def test_without_cloudfront_the_stage_prefix_stays_in_the_apps_urls(package, portal_dev, lambda_env):
     out = lambda_package.invoke(package["task_root"], package["libs"], [
         lambda_package.api_gateway_event("GET", f"/apply/{portal_dev['posting'].id}")], lambda_env)
-    assert 'href="/dev/static/css/site.css"' in out["results"][0]["result"]["body"]
+    assert re.search(r'href="/dev/static/css/site\.[0-9a-f]{10}\.css"', out["results"][0]["result"]["body"])
 
 
 def test_a_dynamodb_stream_event_reaches_the_pipeline_in_a_fresh_process(package, portal_dev, lambda_env):

@@ -1,0 +1,44 @@
+"""The site bucket: writes rendered objects with their Content-Type and Cache-Control, and counts them."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from portal.site.pages import SiteObject
+
+
+class SiteBucket:
+    def __init__(self, s3, bucket: str):
+        self.s3 = s3
+        self.bucket = bucket
+        self.written = 0
+
+    def put(self, obj: SiteObject) -> None:
+        self._put(obj)
+        self.written += 1
+
+    def _put(self, obj: SiteObject) -> None:
+        self.s3.put_object(Bucket=self.bucket, Key=obj.key, Body=obj.body, ContentType=obj.content_type,
+                           CacheControl=obj.cache_control)
+
+    def put_all(self, objects: list[SiteObject], workers: int = 8) -> None:
+        """Writes a batch in parallel; the caller orders batches, so links always point at written objects."""
+        if len(objects) <= 2:
+            for obj in objects:
+                self.put(obj)
+            return
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(self._put, objects))
+        self.written += len(objects)
+
+    def delete(self, key: str) -> None:
+        self.s3.delete_object(Bucket=self.bucket, Key=key)
+        self.written += 1
+
+    def get(self, key: str) -> dict | None:
+        """The object's body and headers, or None when there is none."""
+        try:
+            resp = self.s3.get_object(Bucket=self.bucket, Key=key)
+        except self.s3.exceptions.NoSuchKey:
+            return None
+        return {"body": resp["Body"].read(), "content_type": resp.get("ContentType", "application/octet-stream"),
+                "cache_control": resp.get("CacheControl", "")}

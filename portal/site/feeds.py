@@ -1,0 +1,126 @@
+"""The machine-readable outputs: search index records, the RSS feed, Indeed's XML job feed and sitemaps."""
+from __future__ import annotations
+
+import datetime
+import email.utils
+from xml.sax.saxutils import escape
+
+from portal import geo
+from portal.postings.models import CATEGORIES, EMPLOYMENT_TYPES, REMOTE, Posting
+from portal.site.jsonld import ORGANIZATION
+
+# Pay in the index is an hourly equivalent, so "at least $18 an hour" compares like with like (40-hour weeks).
+HOURS_PER_UNIT = {"HOUR": 1, "WEEK": 40, "MONTH": 173.33, "YEAR": 2080}
+
+
+def search_record(posting: Posting) -> dict:
+    """One posting in the search index: short keys, only what the filters and the result cards need."""
+    hours_per_unit = HOURS_PER_UNIT.get(posting.pay_unit, 1)
+    return {
+        "i": posting.id,
+        "t": posting.title,
+        "w": posting.workplace,
+        "e": list(posting.employment_types),
+        "c": posting.category,
+        "s": posting.address.state if posting.workplace != REMOTE and posting.address else "",
+        "r": list(posting.remote_states),
+        "sh": list(posting.shifts),
+        "h": [posting.hours_min, posting.hours_max],
+        "p": round(float(posting.pay_min) / hours_per_unit, 2),
+        "d": posting.date_posted,
+        "l": posting.location_label,
+        "el": posting.employment_label,
+        "pl": posting.pay_label,
+        "hl": posting.hours_label,
+        "sl": posting.shifts_label,
+    }
+
+
+def _rfc822(day: str) -> str:
+    moment = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.timezone.utc)
+    return email.utils.format_datetime(moment, usegmt=True)
+
+
+def rss(postings: list[Posting], base_url: str, now: datetime.datetime) -> str:
+    """RSS 2.0 of the newest open jobs."""
+    items = "".join(
+        "<item>"
+        f"<title>{escape(p.title)}</title>"
+        f"<link>{base_url}/jobs/{escape(p.id)}/</link>"
+        f'<guid isPermaLink="true">{base_url}/jobs/{escape(p.id)}/</guid>'
+        f"<pubDate>{_rfc822(p.date_posted)}</pubDate>"
+        f"<description>{escape(f'{p.location_label}. {p.employment_label}. {p.pay_label}, {p.hours_label}.')}</description>"
+        "</item>"
+        for p in postings
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+        f"<title>{ORGANIZATION}: newest jobs</title><link>{base_url}/jobs/</link>"
+        f'<atom:link href="{base_url}/feeds/jobs.xml" rel="self" type="application/rss+xml"/>'
+        "<description>Part-time, remote and fulfillment-centre jobs, newest first.</description>"
+        f"<language>en-us</language><lastBuildDate>{email.utils.format_datetime(now, usegmt=True)}</lastBuildDate>"
+        f"{items}</channel></rss>\n"
+    )
+
+
+def _cdata(text: str) -> str:
+    return "<![CDATA[" + str(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def indeed_jobs(postings: list[Posting], base_url: str) -> str:
+    """The <job> elements of Indeed's XML feed for these postings (every value in CDATA, as Indeed asks)."""
+    out = []
+    for p in postings:
+        fields = [
+            ("title", p.title),
+            ("date", f"{p.date_posted}T00:00:00Z"),
+            ("referencenumber", p.id),
+            ("requisitionid", p.id),
+            ("url", f"{base_url}/jobs/{p.id}/"),
+            ("company", ORGANIZATION),
+            ("sourcename", ORGANIZATION),
+            ("city", p.address.city if p.address and p.workplace != REMOTE else ""),
+            ("state", p.address.state if p.address and p.workplace != REMOTE else ""),
+            ("country", "US"),
+            ("postalcode", p.address.zip if p.address and p.workplace != REMOTE else ""),
+            ("streetaddress", p.address.street if p.address and p.workplace != REMOTE else ""),
+            ("description", "".join(f"<p>{para}</p>" for para in p.description.split("\n\n") if para.strip())),
+            ("salary", p.pay_label),
+            ("jobtype", ", ".join(EMPLOYMENT_TYPES.get(t, t).lower() for t in p.employment_types)),
+            ("category", CATEGORIES.get(p.category, p.category)),
+            ("expirationdate", f"{p.valid_through}T23:59:59Z" if p.valid_through else ""),
+        ]
+        if p.workplace == REMOTE:
+            fields.append(("remotetype", "Fully remote"))
+            fields.append(("remotelocation", ", ".join(geo.state_name(s) for s in p.remote_states) or "United States"))
+        elif p.workplace == "hybrid":
+            fields.append(("remotetype", "Hybrid remote"))
+        out.append("<job>" + "".join(f"<{name}>{_cdata(value)}</{name}>" for name, value in fields if value) + "</job>\n")
+    return "".join(out)
+
+
+def indeed_document(job_parts: list[str], base_url: str, now: datetime.datetime) -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<source>\n'
+        f"<publisher>{ORGANIZATION}</publisher>\n<publisherurl>{base_url}/</publisherurl>\n"
+        f"<lastBuildDate>{email.utils.format_datetime(now, usegmt=True)}</lastBuildDate>\n"
+        + "".join(job_parts)
+        + "</source>\n"
+    )
+
+
+def sitemap(urls: list[tuple[str, str]]) -> str:
+    """A sitemap of (absolute URL, last-modified date or "")."""
+    entries = "".join(
+        f"<url><loc>{escape(url)}</loc>" + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>\n"
+        for url, lastmod in urls
+    )
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')
+
+
+def sitemap_index(urls: list[str]) -> str:
+    entries = "".join(f"<sitemap><loc>{escape(url)}</loc></sitemap>\n" for url in urls)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</sitemapindex>\n')

@@ -1,0 +1,145 @@
+"""Renders every object of the public site from postings, in memory: HTML pages, search index, feeds, sitemaps.
+
+No DynamoDB and no S3 here: the publisher decides what to render and where it goes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+
+from portal import geo
+from portal.postings.models import CATEGORIES, EMPLOYMENT_TYPES, SHIFTS, WORKPLACES, Posting
+from portal.postings.services import is_open
+from portal.site import feeds, jsonld
+from portal.site.listings import FACETS, Listing
+
+HTML_CACHE = "public, max-age=60"
+DATA_CACHE = "public, max-age=300"
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "css": "text/css; charset=utf-8",
+    "js": "text/javascript; charset=utf-8",
+    "json": "application/json",
+    "xml": "application/xml",
+    "txt": "text/plain; charset=utf-8",
+}
+RSS_SIZE = 50
+SEARCH_PATH = "/jobs/search.json"
+
+
+@dataclasses.dataclass
+class SiteObject:
+    key: str  # bucket key: /jobs/ is jobs/index.html
+    body: bytes
+    content_type: str
+    cache_control: str
+
+
+def content_type(key: str) -> str:
+    return CONTENT_TYPES.get(key.rsplit(".", 1)[-1], "application/octet-stream")
+
+
+def key_of(path: str) -> str:
+    """The bucket key that serves a URL path: directories are their index.html."""
+    path = path.lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def newest_first(postings: list[Posting]) -> list[Posting]:
+    return sorted(postings, key=lambda p: (p.date_posted, p.id), reverse=True)
+
+
+class SiteRenderer:
+    """Renders with the app's Jinja environment, so the static pages and the dynamic ones share templates."""
+
+    def __init__(self, jinja_env, base_url: str, today: datetime.date):
+        self.env = jinja_env
+        self.base_url = base_url.rstrip("/")
+        self.today = today
+        self._templates = {}
+
+    def _html(self, path: str, template: str, **context) -> SiteObject:
+        tpl = self._templates.get(template)
+        if tpl is None:
+            tpl = self._templates[template] = self.env.get_template(template)
+        html = tpl.render(base_url=self.base_url, canonical=self.base_url + path, **context)
+        return SiteObject(key_of(path), html.encode(), CONTENT_TYPES["html"], HTML_CACHE)
+
+    def _filters(self) -> dict:
+        return {
+            "workplaces": WORKPLACES, "employment_types": EMPLOYMENT_TYPES, "categories": CATEGORIES,
+            "shifts": SHIFTS, "states": geo.state_choices(), "facets": FACETS,
+        }
+
+    def home(self) -> SiteObject:
+        return self._html("/", "public/home.html", facets=FACETS)
+
+    def posting(self, posting: Posting) -> SiteObject:
+        open_now = is_open(posting, self.today)
+        markup = jsonld.script_json(jsonld.job_posting(posting, self.base_url)) if open_now else None
+        return self._html(f"/jobs/{posting.id}/", "public/posting.html", posting=posting, is_open=open_now,
+                          jsonld=markup, state_name=geo.state_name)
+
+    def listing_page(self, listing: Listing, number: int, newest: int, postings: list[Posting],
+                     as_newest: bool = False) -> SiteObject:
+        """Page `number` of a listing (pages anchored at the oldest: 1 is the oldest, `newest` the newest).
+
+        The listing's own URL shows the newest two pages together, so it is never nearly empty just after a
+        new page opens; every page also has its numbered URL, which never changes.
+        """
+        if as_newest:
+            path, older, newer = listing.path, (number - 2 if number > 2 else None), None
+        else:
+            path = listing.page_path(number)
+            older = number - 1 if number > 1 else None
+            newer = number + 1 if number < newest else None
+        shown = newest_first([p for p in postings if is_open(p, self.today)])
+        return self._html(
+            path, "public/jobs.html", listing=listing, postings=shown, number=number,
+            older_url=listing.page_path(older) if older else None,
+            newer_url=listing.page_path(newer) if newer else None,
+            search=listing.name == "all", **self._filters(),
+        )
+
+    def states_index(self) -> SiteObject:
+        return self._html("/jobs/state/", "public/states.html", states=geo.state_choices())
+
+    @staticmethod
+    def _data(key: str, text: str) -> SiteObject:
+        return SiteObject(key, text.encode(), content_type(key), DATA_CACHE)
+
+    def search_chunk(self, number: int, postings: list[Posting]) -> SiteObject:
+        records = [feeds.search_record(p) for p in newest_first(postings) if is_open(p, self.today)]
+        return self._data(f"jobs/search/{number}.json", json.dumps(records, separators=(",", ":"), ensure_ascii=False))
+
+    def search_manifest(self, chunks: int) -> SiteObject:
+        """What the filters load: the chunk URLs, newest chunk first."""
+        urls = [f"/jobs/search/{n}.json" for n in range(chunks, 0, -1)]
+        return self._data(key_of(SEARCH_PATH), json.dumps({"chunks": urls}, separators=(",", ":")))
+
+    def sitemap_chunk(self, number: int, postings: list[Posting]) -> SiteObject:
+        urls = [(f"{self.base_url}/jobs/{p.id}/", p.date_posted) for p in newest_first(postings) if is_open(p, self.today)]
+        return self._data(f"sitemaps/jobs-{number}.xml", feeds.sitemap(urls))
+
+    def sitemap_of_listings(self, listing_paths: list[str]) -> SiteObject:
+        urls = [(self.base_url + "/", ""), (self.base_url + "/jobs/state/", "")]
+        urls += [(self.base_url + path, "") for path in listing_paths]
+        return self._data("sitemaps/listings.xml", feeds.sitemap(urls))
+
+    def sitemap_index(self, chunks: int) -> SiteObject:
+        urls = [f"{self.base_url}/sitemaps/listings.xml"]
+        urls += [f"{self.base_url}/sitemaps/jobs-{n}.xml" for n in range(1, chunks + 1)]
+        return self._data("sitemap.xml", feeds.sitemap_index(urls))
+
+    def rss(self, postings: list[Posting], now: datetime.datetime) -> SiteObject:
+        newest = newest_first([p for p in postings if is_open(p, self.today)])[:RSS_SIZE]
+        return self._data("feeds/jobs.xml", feeds.rss(newest, self.base_url, now))
+
+    def indeed_part(self, number: int, postings: list[Posting]) -> SiteObject:
+        """The <job> elements of one search chunk; /feeds/indeed.xml is these parts joined."""
+        jobs = feeds.indeed_jobs(newest_first([p for p in postings if is_open(p, self.today)]), self.base_url)
+        return self._data(f"feeds/indeed/{number}.part.xml", jobs)
+
+    def indeed_feed(self, parts: list[str], now: datetime.datetime) -> SiteObject:
+        return self._data("feeds/indeed.xml", feeds.indeed_document(parts, self.base_url, now))

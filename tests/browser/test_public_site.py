@@ -1,0 +1,111 @@
+"""In a real browser: the static job board on a phone and a desktop, its filters, keyboard use and axe-core."""
+import re
+
+import pytest
+
+from portal.postings.models import Address
+from portal.postings.repository import PostingRepository
+from portal.site import build_site
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations
+from tests.factories import make_posting, make_remote_posting
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def postings(app, main_table):
+    found = {
+        "remote_tx": make_remote_posting(title="Remote Advocate Texas", remote_states=["TX", "OK"]),
+        "remote_wa": make_remote_posting(title="Remote Advocate Washington", remote_states=["WA"]),
+        "onsite_tx": make_posting(title="Dallas Sorter", address=Address("700 Westport Pkwy", "Dallas", "TX", "75241")),
+        "onsite_wa": make_posting(title="Kent Picker", shifts=["weekend"], hours_min=10, hours_max=15),
+    }
+    PostingRepository(main_table).put_many(list(found.values()))
+    with app.app_context():
+        build_site()
+    return found
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_home_listing_facet_and_detail_pages_have_no_axe_violations(browser, live_server, postings, viewport):
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    for path in ("/", "/jobs/", "/jobs/remote/", "/jobs/state/", "/jobs/state/TX/",
+                 f"/jobs/{postings['onsite_tx'].id}/"):
+        page.goto(live_server + path)
+        assert axe_violations(page) == [], path
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, f"{path} scrolls sideways at {viewport['width']}px"
+    context.close()
+
+
+def _titles(page) -> set[str]:
+    return set(page.locator("#results .card h2").all_inner_texts())
+
+
+def test_remote_jobs_i_can_take_from_my_state_and_the_url_keeps_the_filters(page, live_server, postings):
+    page.goto(f"{live_server}/jobs/")
+    page.get_by_label("Workplace").select_option("remote")
+    page.get_by_label("State you live in").select_option("TX")
+    page.get_by_role("status").filter(has_text="match").wait_for()
+    assert _titles(page) == {"Remote Advocate Texas"}
+    assert re.search(r"workplace=remote", page.url) and re.search(r"state=TX", page.url)
+    assert axe_violations(page) == []
+
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared)  # a shared link shows the same jobs
+    page.get_by_role("status").filter(has_text="match").wait_for()
+    assert _titles(page) == {"Remote Advocate Texas"}
+    assert page.get_by_label("Workplace").input_value() == "remote"
+
+    page.get_by_label("Workplace").select_option("")
+    page.get_by_role("status").filter(has_text="2 jobs match").wait_for()
+    assert _titles(page) == {"Remote Advocate Texas", "Dallas Sorter"}  # on-site in Texas, remote open to it
+
+
+def test_hours_shift_and_keyword_filters(page, live_server, postings):
+    page.goto(f"{live_server}/jobs/?shift=weekend&hours=12")
+    page.get_by_role("status").filter(has_text="match").wait_for()
+    assert _titles(page) == {"Kent Picker"}
+    page.goto(f"{live_server}/jobs/?q=advocate%20washington")
+    page.get_by_role("status").filter(has_text="match").wait_for()
+    assert _titles(page) == {"Remote Advocate Washington"}
+    page.goto(f"{live_server}/jobs/?q=dallas")
+    page.get_by_role("status").filter(has_text="match").wait_for()
+    assert _titles(page) == {"Dallas Sorter"}
+
+
+def test_the_keyboard_reaches_the_filters_and_the_jobs(page, live_server, postings):
+    page.goto(f"{live_server}/jobs/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "f-q":
+            break
+    assert page.evaluate("document.activeElement.id") == "f-q"
+    page.keyboard.type("sorter")
+    page.get_by_role("status").filter(has_text="1 job matches").wait_for()
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Dallas Sorter":
+            break
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Dallas Sorter").wait_for()
+    assert page.url.endswith(f"/jobs/{postings['onsite_tx'].id}/")
+
+
+def test_without_javascript_the_facet_pages_link_to_each_other(browser, live_server, postings):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/jobs/")
+    assert not page.locator("#filters").is_visible()
+    page.get_by_role("link", name="Remote jobs").click()
+    assert page.get_by_role("heading", name="Remote jobs").is_visible()
+    page.get_by_role("link", name="Jobs by state").click()
+    page.get_by_role("link", name="Texas").click()
+    assert page.get_by_role("link", name="Dallas Sorter").is_visible()
+    context.close()

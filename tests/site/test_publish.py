@@ -1,0 +1,152 @@
+"""The incremental publish: one posting's change rewrites only what it touches, in an order that never breaks a link."""
+import re
+
+import pytest
+
+from portal import create_app
+from portal.postings.models import CLOSED, DRAFT
+from portal.site import site_s3
+from tests.factories import make_posting, make_remote_posting
+from tests.site.conftest import jsonld_blocks
+
+PAGE_SIZE = 3
+
+
+@pytest.fixture(scope="module")
+def app(stack):
+    """Small pages, so a handful of postings spans several and a new page opens often."""
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "STACK_NAME": stack["StackName"],
+                       "LOCAL_MODE": True, "PAGE_SIZE": PAGE_SIZE})
+
+
+@pytest.fixture(scope="module")
+def initial(site):
+    postings = [make_posting(title=f"Initial {n}") for n in range(7)]
+    site.put(*postings)
+    site.build()
+    return postings
+
+
+@pytest.fixture
+def written_keys(app):
+    """The keys the site's S3 client writes or deletes, in order."""
+    keys = []
+
+    def record(params, **kwargs):
+        keys.append(params["Key"])
+
+    with app.app_context():
+        events = site_s3().meta.events
+    events.register("before-parameter-build.s3.PutObject", record)
+    events.register("before-parameter-build.s3.DeleteObject", record)
+    yield keys
+    events.unregister("before-parameter-build.s3.PutObject", record)
+    events.unregister("before-parameter-build.s3.DeleteObject", record)
+
+
+def assert_every_link_resolves(site):
+    keys = site.keys()
+    for key in (k for k in keys if k.endswith(".html")):
+        html = site.s3.get_object(Bucket=site.bucket, Key=key)["Body"].read().decode()
+        for href in re.findall(r'href="(/jobs/[^"?]*)"', html):
+            assert href.lstrip("/") + "index.html" in keys, (key, href)
+
+
+def test_a_new_posting_appears_everywhere_and_writes_few_objects(site, initial, written_keys):
+    new = make_remote_posting(title="Brand New Remote Role", employment_types=["PART_TIME", "FULL_TIME"])
+    site.put(new)
+    count = site.publish(new.id)
+    assert count == len(written_keys) <= 25
+    assert written_keys[0] == f"jobs/{new.id}/index.html", "the detail page first"
+    assert new.id in re.findall(r'href="/jobs/([^/"]+)/"', site.html("/jobs/"))
+    assert new.id in site.listing_ids("/jobs/remote/") and new.id in site.listing_ids("/jobs/part-time/")
+    assert new.id in site.search_ids()
+    assert f"/jobs/{new.id}/" in site.html("/feeds/jobs.xml")
+    assert any(f"/jobs/{new.id}/" in site.html(f"/sitemaps/{k.split('/')[-1]}")
+               for k in site.keys() if k.startswith("sitemaps/jobs-"))
+    assert_every_link_resolves(site)
+
+
+def test_listing_pages_are_anchored_at_the_oldest_so_a_new_page_opens_at_the_newest_end(site, initial, written_keys):
+    before = {k for k in site.keys() if k.startswith("jobs/page/")}
+    newcomers = [make_posting(title=f"Wave {n}") for n in range(4)]
+    for posting in newcomers:
+        written_keys.clear()
+        site.put(posting)
+        site.publish(posting.id)
+        pages = [k for k in written_keys if re.fullmatch(r"jobs/(page/\d+/)?index\.html", k)]
+        numbers = [int(re.search(r"\d+", k).group()) for k in pages if "page/" in k]
+        assert numbers == sorted(numbers, reverse=True), "a new page is written before the page that links to it"
+        assert pages[-1] == "jobs/index.html"
+        assert_every_link_resolves(site)
+    after = {k for k in site.keys() if k.startswith("jobs/page/")}
+    assert before <= after and len(after) > len(before)
+    # Page 1 still holds the oldest postings: nothing shifted.
+    oldest = sorted(initial, key=lambda p: (p.date_posted, p.id))[:PAGE_SIZE]
+    page_one = re.findall(r'<li class="card">\s*<h2><a href="/jobs/([^/"]+)/"', site.html("/jobs/page/1/"))
+    assert set(page_one) == {p.id for p in oldest}
+    assert set(site.listing_ids("/jobs/")) >= {p.id for p in initial + newcomers}
+
+
+def test_objects_written_do_not_grow_with_the_number_of_postings(site, initial):
+    counts = []
+    for wave in range(3):
+        batch = [make_posting(title=f"Filler {wave}-{n}") for n in range(6)]
+        site.put(*batch)
+        for posting in batch:
+            site.publish(posting.id)
+        probe = make_posting(title=f"Probe {wave}", employment_types=["PART_TIME"])
+        site.put(probe)
+        counts.append(site.publish(probe.id))
+    assert max(counts) <= 25
+    assert max(counts) - min(counts) <= 2, counts  # a new page may open (one more object per listing)
+
+
+def test_an_edit_rewrites_the_page_and_the_listing_it_sits_on(site, initial):
+    posting = initial[1]
+    posting.title = "Renamed Picker"
+    site.put(posting)
+    assert site.publish(posting.id) <= 25
+    assert "Renamed Picker" in site.html(f"/jobs/{posting.id}/")
+    page = next(p for p in ("/jobs/page/1/", "/jobs/page/2/", "/jobs/page/3/") if posting.id in site.html(p))
+    assert "Renamed Picker" in site.html(page)
+
+
+def test_a_closed_posting_leaves_listings_index_feeds_and_sitemap_but_its_page_stays(site, initial):
+    posting = initial[2]
+    posting.status = CLOSED
+    site.put(posting)
+    site.publish(posting.id)
+    assert posting.id not in site.listing_ids("/jobs/")
+    assert posting.id not in site.search_ids()
+    assert f"/jobs/{posting.id}/" not in site.html("/feeds/jobs.xml")
+    assert not any(f"/jobs/{posting.id}/" in site.html("/" + k) for k in site.keys() if k.startswith("sitemaps/"))
+    resp = site.get(f"/jobs/{posting.id}/")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "This job is closed" in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert jsonld_blocks(html) == [] and f'href="/apply/{posting.id}"' not in html
+    assert_every_link_resolves(site)
+
+
+def test_publishing_twice_changes_nothing(site, initial):
+    posting = initial[3]
+
+    def snapshot():
+        return {k: site.s3.get_object(Bucket=site.bucket, Key=k)["Body"].read() for k in site.keys()
+                if not k.startswith("feeds/")}  # feeds carry their build time
+
+    site.publish(posting.id)
+    first = snapshot()
+    site.publish(posting.id)
+    assert snapshot() == first
+
+
+def test_a_posting_back_in_draft_or_deleted_disappears(site, initial):
+    posting = initial[4]
+    posting.status = DRAFT
+    site.put(posting)
+    site.publish(posting.id)
+    assert site.get(f"/jobs/{posting.id}/").status_code == 404
+    assert posting.id not in site.listing_ids("/jobs/") and posting.id not in site.search_ids()
+    assert_every_link_resolves(site)
