@@ -61,7 +61,7 @@ def invoke(task_root: Path, libs: Path, events: list[dict], env: dict, stage: st
         lambda_env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "LAMBDA_TASK_ROOT": str(task_root),
-            "AWS_LAMBDA_FUNCTION_NAME": "portal-dev",
+            "AWS_LAMBDA_FUNCTION_NAME": "flexwork-portal-dev",
             "AWS_REGION": "us-east-1",
             "AWS_DEFAULT_REGION": "us-east-1",
             "TMPDIR": tmp,

@@ -22,7 +22,7 @@ os.chdir(task_root)  # Lambda starts in the task root (/var/task)
 class Context:
     """The attributes of Lambda's context object that handlers read."""
 
-    function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "portal-dev")
+    function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "flexwork-portal-dev")
     function_version = "$LATEST"
     memory_limit_in_mb = 512
     invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"

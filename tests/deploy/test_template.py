@@ -129,12 +129,12 @@ def arns(deployed) -> dict:
 
 @pytest.fixture(scope="module")
 def web(deployed) -> list[dict]:
-    return _statements(f"{deployed['StackName']}-ZappaLambdaExecutionRole")
+    return _statements(deployed["WebFunctionRoleArn"].rsplit("/", 1)[1])
 
 
 @pytest.fixture(scope="module")
 def pipeline(deployed) -> list[dict]:
-    return _statements(f"{deployed['StackName']}-pipeline-ZappaLambdaExecutionRole")
+    return _statements(deployed["PipelineFunctionRoleArn"].rsplit("/", 1)[1])
 
 
 def test_no_role_has_wildcard_actions_or_resources(web, pipeline):

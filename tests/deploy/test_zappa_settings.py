@@ -1,6 +1,7 @@
 """zappa_settings.json, read by the installed Zappa itself: stages, handler, runtime, roles from the stack, no secrets."""
 import json
 import re
+import uuid
 from pathlib import Path
 
 import boto3
@@ -62,12 +63,26 @@ def test_dev_files_are_excluded_from_the_package():
     assert {"tests", "bench", "docs", "node_modules", ".venv", "build", "*.md", "Makefile"} <= excluded
 
 
-@pytest.mark.parametrize("stage, role_suffix", [("dev", "ZappaLambdaExecutionRole"),
-                                                ("dev_pipeline", "pipeline-ZappaLambdaExecutionRole")])
-def test_zappa_finds_the_least_privilege_role_the_stack_created(aws_endpoint, stage, role_suffix):
+def test_no_function_shares_its_name_with_the_stack_that_holds_the_data():
+    # Zappa keeps each function's API Gateway in a CloudFormation stack named after the function: the same
+    # name as the data stack would have `zappa deploy` overwrite the tables' stack.
+    for stage in STAGES:
+        cli = load(stage)
+        assert cli.lambda_name != cli.aws_environment_variables["PORTAL_STACK_NAME"]
+
+
+@pytest.fixture(scope="module")
+def stack_for_dev(aws_endpoint) -> str:
+    """The data stack as the guide deploys it for stage dev: told the web function's Zappa name."""
+    name = f"t-zappa-{uuid.uuid4().hex[:6]}"
+    infra.deploy_stack(boto3.client("cloudformation"), name, {"WebFunctionName": load("dev").lambda_name})
+    return name
+
+
+@pytest.mark.parametrize("stage, output", [("dev", "WebFunctionRoleArn"), ("dev_pipeline", "PipelineFunctionRoleArn")])
+def test_zappa_finds_the_least_privilege_role_the_stack_created(stack_for_dev, stage, output):
     cli = load(stage)
-    stack = cli.aws_environment_variables["PORTAL_STACK_NAME"]
-    infra.deploy_stack(boto3.client("cloudformation"), stack)
     assert cli.manage_roles is False  # Zappa must not create its own, broader role
     role, arn = cli.zappa.get_credentials_arn()
-    assert arn == boto3.client("iam").get_role(RoleName=f"{stack}-{role_suffix}")["Role"]["Arn"]
+    outputs = boto3.client("cloudformation").describe_stacks(StackName=stack_for_dev)["Stacks"][0]["Outputs"]
+    assert arn == {o["OutputKey"]: o["OutputValue"] for o in outputs}[output]
