@@ -36,6 +36,12 @@ def _defaults() -> dict:
         "PIPELINE_MAX_RETRY_ATTEMPTS": 5,
         # Local mode: how often the stream poller reads the emulator's stream.
         "PIPELINE_POLL_SECONDS": 0.2,
+        # Sign-in attempts allowed per 15 minutes, counted in DynamoDB (portal/accounts/services.py).
+        "LOGIN_LIMIT_PER_ACCOUNT": 10,
+        "LOGIN_LIMIT_PER_IP": 100,
+        "QUEUE_PAGE_SIZE": 50,
+        "EXPORT_MAX_ROWS": 10_000,
+        "RESUME_LINK_SECONDS": 120,
     }
 
 

@@ -1,8 +1,10 @@
 """Key formats of the main table, and the table of every access pattern and the key or index that serves it.
 
-All entities share one table (``<stack>-main``) with generic keys ``pk``/``sk`` and four generic GSIs
-(``gsi1`` .. ``gsi4``, each ``gsiNpk``/``gsiNsk``). Every request path is a GetItem or a Query; nothing on a
-request path scans.
+All entities share one table (``<stack>-main``) with generic keys ``pk``/``sk`` and generic GSIs
+(``gsi1`` .. ``gsi16``, each ``gsiNpk``/``gsiNsk``). Every request path is a GetItem or a Query; nothing on a
+request path scans. gsi5 .. gsi16 are sparse filter indexes of the triage queues: each filter of a queue (posting,
+state, hours, one shift, one flag) is a key condition on one of them; a page that combines filters queries the
+most selective one and applies the rest as a filter expression, topping the page up within a bounded number of reads.
 
 =====================================  =========  ======================================  =============================
 Access pattern                         Operation  Key condition                           Served by
@@ -16,7 +18,19 @@ Team queue in one stage, newest first  Query      gsi2pk=TEAM#<team>#STAGE#<stag
 My queue (open, assigned), newest      Query      gsi3pk=ASSIGNEE#<email>, desc           gsi3 (sparse: open only)
 Team queue in one stage, best fit      Query      gsi4pk=TEAM#<team>#FIT#<stage>, desc    gsi4 (sparse: scored, open)
 Stage history of an application        Query      pk=APP#<id>, sk begins_with HISTORY#    table
+Team queue in a stage, one posting     Query      gsi5pk=POSTING#<id>#STAGE#<stage>       gsi5
+Team queue in a stage, one state       Query      gsi6pk=TEAM#<t>#STAGE#<s>#STATE#<st>    gsi6
+Team queue in a stage, min. hours      Query      gsi7pk=TEAM#<t>#HOURS#<s>, sk >= <h>    gsi7
+Team queue in a stage, one shift       Query      gsiNpk=TEAM#<t>#STAGE#<s>#SHIFT#<x>     gsi8..gsi12, one per shift
+Team queue in a stage, one flag        Query      gsiNpk=TEAM#<t>#STAGE#<s>#FLAG#<f>      gsi13..gsi16, one per flag
+Fit score range (best fit first)       Query      gsi4pk=..#FIT#<stage>, sk between       gsi4
+Date received, in any queue above      Query      sk (a ULID) between <from>, <to>        that queue's index
 Counters of a posting, team or member  GetItem    pk=COUNTS#<scope>, sk=COUNTS            table
+Notes of an application, oldest first  Query      pk=APP#<id>, sk begins_with NOTE#       table
+Audit log of an application, newest    Query      pk=AUDIT#APP#<id>, desc                 table
+Audit log of one account, newest       Query      gsi1pk=AUDIT#ACCOUNT#<account id>       gsi1
+Accounts; account by its opaque id     Query      gsi1pk=ACCOUNTS (, gsi1sk=<id>)         gsi1
+Sign-in attempts per account or IP     Update     pk=LOGIN#<kind>#<hash>#<window>         table (TTL expires_at)
 Status page of a submission            GetItem    pk=STATUS#<sha256 of token>, sk=STATUS  table
 Submission (idempotency of a POST)     GetItem    pk=SUBMISSION#<token>, sk=SUBMISSION    table
 Account by e-mail                      GetItem    pk=ACCOUNT#<email>, sk=ACCOUNT          table
@@ -90,15 +104,25 @@ def team(team_id: str) -> dict:
 
 
 OPEN_STAGES = ("applied", "screened", "interview", "offer", "on_hold")  # still in somebody's queue
-QUEUE_INDEX_ATTRIBUTES = ("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk")
+
+# Filter indexes of the triage queues. Shifts and flags are lists, and an item sits in one partition per index,
+# so each shift and each flag has its own sparse index (an application is in the ones it has).
+POSTING_INDEX, STATE_INDEX, HOURS_INDEX = "gsi5", "gsi6", "gsi7"
+SHIFT_INDEXES = {"early": "gsi8", "day": "gsi9", "evening": "gsi10", "night": "gsi11", "weekend": "gsi12"}
+FLAG_INDEXES = {"military-spouse": "gsi13", "veteran": "gsi14", "student": "gsi15", "accommodation": "gsi16"}
+QUEUE_INDEX_ATTRIBUTES = tuple(f"gsi{n}{part}" for n in range(1, 17) for part in ("pk", "sk"))
 
 
-def application_queue_keys(team: str, stage: str, assignee: str | None, score: int | None, application_id: str) -> dict:
+def application_queue_keys(team: str, stage: str, assignee: str | None, score: int | None, application_id: str,
+                           *, posting_id: str | None = None, state: str | None = None, hours_max: int | None = None,
+                           shifts=(), flags=()) -> dict:
     """The index attributes an application holds in this state; the ones missing from the result must be REMOVEd.
 
     gsi1: all of a team's applications. gsi2: the team's queue per stage. gsi3 ("my queue") only while the
     application is open and assigned; gsi4 (best fit first) only while it is open and scored. Withdrawn, rejected
-    and hired applications thus leave the working queues but stay findable by stage.
+    and hired applications thus leave the working queues but stay findable by stage. gsi5 .. gsi16: the filter
+    indexes, per stage, from what the applicant answered (posting, state, most hours, shifts) and the pipeline's
+    flags; pass them all (``portal.applications.stages.application_index_keys`` does) or they are removed.
     """
     keys = {**team_applications_index(team, application_id),
             "gsi2pk": f"TEAM#{team}#STAGE#{stage}", "gsi2sk": application_id}
@@ -106,7 +130,46 @@ def application_queue_keys(team: str, stage: str, assignee: str | None, score: i
         keys.update(gsi3pk=assignee_partition(assignee), gsi3sk=application_id)
     if stage in OPEN_STAGES and score is not None:
         keys.update(gsi4pk=f"TEAM#{team}#FIT#{stage}", gsi4sk=f"{int(score):03d}#{application_id}")
+    if posting_id:
+        keys.update(gsi5pk=posting_stage_partition(posting_id, stage), gsi5sk=application_id)
+    if state:
+        keys.update(gsi6pk=team_state_partition(team, stage, state), gsi6sk=application_id)
+    if hours_max is not None:
+        keys.update(gsi7pk=team_hours_partition(team, stage), gsi7sk=f"{hours_sort_prefix(hours_max)}#{application_id}")
+    for shift in shifts:
+        if shift in SHIFT_INDEXES:
+            index = SHIFT_INDEXES[shift]
+            keys.update({f"{index}pk": team_shift_partition(team, stage, shift), f"{index}sk": application_id})
+    for flag in flags:
+        if flag in FLAG_INDEXES:
+            index = FLAG_INDEXES[flag]
+            keys.update({f"{index}pk": team_flag_partition(team, stage, flag), f"{index}sk": application_id})
     return keys
+
+
+def posting_stage_partition(posting_id: str, stage: str) -> str:
+    return f"POSTING#{posting_id}#STAGE#{stage}"
+
+
+def team_state_partition(team: str, stage: str, state: str) -> str:
+    return f"TEAM#{team}#STAGE#{stage}#STATE#{state}"
+
+
+def team_hours_partition(team: str, stage: str) -> str:
+    return f"TEAM#{team}#HOURS#{stage}"
+
+
+def hours_sort_prefix(hours: int) -> str:
+    """Two digits, so that "at least N hours" is a range of the sort key."""
+    return f"{max(0, min(99, int(hours))):02d}"
+
+
+def team_shift_partition(team: str, stage: str, shift: str) -> str:
+    return f"TEAM#{team}#STAGE#{stage}#SHIFT#{shift}"
+
+
+def team_flag_partition(team: str, stage: str, flag: str) -> str:
+    return f"TEAM#{team}#STAGE#{stage}#FLAG#{flag}"
 
 
 def team_stage_partition(team: str, stage: str) -> str:
@@ -170,3 +233,45 @@ def site_search_chunk(number: int) -> dict:
 
 def site_placement(posting_id: str) -> dict:
     return {"pk": f"SITE#PLACED#{posting_id}", "sk": SITE_SK}
+
+
+NOTE_PREFIX = "NOTE#"
+
+
+def application_note(application_id: str, note_id: str) -> dict:
+    """One append-only note on an application; ``note_id`` is a ULID, so notes list in the order they were written."""
+    return {"pk": f"APP#{application_id}", "sk": f"{NOTE_PREFIX}{note_id}"}
+
+
+ACCOUNTS = "ACCOUNTS"
+
+
+def account_index(account_id: str) -> dict:
+    """Lists accounts for admins and finds one by its opaque id (used in URLs and audit keys instead of the e-mail)."""
+    return {"gsi1pk": ACCOUNTS, "gsi1sk": account_id}
+
+
+def audit_partition(subject: str) -> str:
+    """``subject`` is ``APP#<application id>``, ``POSTING#<posting id>`` or ``ACCOUNT#<account id>``: ids only."""
+    return f"AUDIT#{subject}"
+
+
+def audit_entry(subject: str, entry_id: str, account_id: str) -> dict:
+    """One append-only audit entry on a subject, also listed under the account that acted (gsi1).
+
+    ``entry_id`` is a ULID (time order). Only opaque ids appear in the keys, never an e-mail or a name.
+    """
+    return {"pk": audit_partition(subject), "sk": entry_id,
+            "gsi1pk": audit_account_partition(account_id), "gsi1sk": entry_id}
+
+
+def audit_account_partition(account_id: str) -> str:
+    return f"AUDIT#ACCOUNT#{account_id}"
+
+
+def login_attempts(kind: str, identity_hash: str, window: str) -> dict:
+    """Sign-in attempts from one account (``kind`` "account") or IP address ("ip") in one time window.
+
+    ``identity_hash`` is a keyed hash, so neither the e-mail nor the IP address is stored; the item expires by TTL.
+    """
+    return {"pk": f"LOGIN#{kind}#{identity_hash}#{window}", "sk": "LOGIN"}

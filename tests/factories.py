@@ -77,3 +77,25 @@ def apply_form(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def make_application(posting: Posting | None = None, **overrides):
+    """An Application record (not submitted through the form), for seeding queues directly."""
+    from ulid import ULID
+
+    from portal.applications.models import Application
+
+    posting = posting or make_posting()
+    n = next(_ids)
+    application_id = overrides.pop("id", None) or str(ULID())
+    fields = dict(
+        id=application_id, submission_id=application_id, posting_id=posting.id, posting_title=posting.title,
+        team=posting.team, contact=Contact(overrides.pop("name", f"Applicant {n}"), f"applicant.{n}@example.com",
+                                           "+12065550147", "email"),
+        location=Location(overrides.pop("zip", "98032"), overrides.pop("state", "WA")),
+        preferences=Preferences(overrides.pop("hours_min", 20), overrides.pop("hours_max", 30),
+                                overrides.pop("shifts", ["day"]), ONSITE),
+        created_at="2026-11-20T10:00:00Z", updated_at="2026-11-20T10:00:00Z",
+    )
+    fields.update(overrides)
+    return Application(**fields)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from ulid import ULID
+
 ADMIN, RECRUITER = "admin", "recruiter"
 ROLES = {ADMIN: "Admin", RECRUITER: "Recruiter"}
 
@@ -17,6 +19,8 @@ class Account:
     active: bool = True
     # Demo accounts exist only for local mode and are refused anywhere else.
     demo: bool = False
+    # Opaque and stable: what URLs and audit keys use instead of the e-mail address.
+    id: str = dataclasses.field(default_factory=lambda: str(ULID()))
 
     @property
     def is_admin(self) -> bool:

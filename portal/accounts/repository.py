@@ -17,7 +17,8 @@ class AccountRepository:
 
     def put(self, account: Account) -> None:
         """Write the account and one membership item per team (members are listed per team for routing)."""
-        self.table.put_item(Item={**keys.account(account.email), "entity": "account", **account.to_item()})
+        self.table.put_item(Item={**keys.account(account.email), **keys.account_index(account.id), "entity": "account",
+                                  **account.to_item()})
         for team_id in account.teams:
             self.table.update_item(
                 Key=keys.team_member(team_id, account.email),
@@ -26,6 +27,32 @@ class AccountRepository:
                 ExpressionAttributeValues={":e": "team_member", ":m": account.email.lower(), ":a": account.active,
                                            ":r": account.role, ":z": 0},
             )
+
+    def get_by_id(self, account_id: str) -> Account | None:
+        resp = self.table.query(IndexName="gsi1", KeyConditionExpression=Key("gsi1pk").eq(keys.ACCOUNTS)
+                                & Key("gsi1sk").eq(account_id))
+        return Account.from_item(resp["Items"][0]) if resp["Items"] else None
+
+    def list_accounts(self) -> list[Account]:
+        """Every account, for the admins' accounts page (a few hundred at most: one partition, paged through)."""
+        kwargs = {"IndexName": "gsi1", "KeyConditionExpression": Key("gsi1pk").eq(keys.ACCOUNTS)}
+        found = []
+        while True:
+            resp = self.table.query(**kwargs)
+            found.extend(Account.from_item(i) for i in resp["Items"])
+            if "LastEvaluatedKey" not in resp:
+                return sorted(found, key=lambda a: a.email)
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+    def count_attempt(self, kind: str, identity_hash: str, window: str, expires_at: int) -> int:
+        """Add one sign-in attempt to the counter of this window and return the new count (atomic ADD)."""
+        resp = self.table.update_item(
+            Key=keys.login_attempts(kind, identity_hash, window),
+            UpdateExpression="ADD attempts :one SET expires_at = if_not_exists(expires_at, :exp), entity = :e",
+            ExpressionAttributeValues={":one": 1, ":exp": expires_at, ":e": "login_attempts"},
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(resp["Attributes"]["attempts"])
 
     def list_members(self, team_id: str) -> list[dict]:
         """Membership items of a team: email, role, active, open_count (applications assigned and still open)."""

@@ -1,8 +1,19 @@
 """Forms of the admin pages."""
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
-from wtforms.fields import EmailField
-from wtforms.validators import DataRequired
+from wtforms import (
+    HiddenField, IntegerField, PasswordField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
+    TextAreaField,
+)
+from wtforms.fields import DateField, EmailField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from portal.applications.queues import FLAGS, SORTS
+from portal.postings.models import SHIFTS
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class LoginForm(FlaskForm):
@@ -14,3 +25,89 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Empty but for its CSRF token: signing out changes state, so it is a POST."""
+
+
+class QueueFilterForm(FlaskForm):
+    """The filters of a queue. Read from the query string (a GET form: filtering changes nothing, so no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    stage = SelectField("Stage", choices=[])
+    sort = SelectField("Order", choices=choices(SORTS.items()), default="newest")
+    posting = SelectField("Posting", choices=[], default="")
+    state = SelectField("Applicant's state", choices=[], default="")
+    score_min = IntegerField("Fit score from", [Optional(), NumberRange(0, 100, "Enter a score from 0 to 100.")],
+                             render_kw={"inputmode": "numeric"})
+    score_max = IntegerField("Fit score to", [Optional(), NumberRange(0, 100, "Enter a score from 0 to 100.")],
+                             render_kw={"inputmode": "numeric"})
+    shift = SelectField("Can work shift", choices=choices([("", "Any shift"), *SHIFTS.items()]), default="")
+    hours_min = IntegerField("Can work at least (hours a week)", [Optional(), NumberRange(1, 80, "Enter hours from 1 to 80.")],
+                             render_kw={"inputmode": "numeric"})
+    flag = SelectField("Circumstance", choices=choices([("", "Any"), *FLAGS.items()]), default="")
+    received_from = DateField("Received from", [Optional()], format="%Y-%m-%d")
+    received_to = DateField("Received to", [Optional()], format="%Y-%m-%d")
+
+    def validate_score_max(self, field):
+        if field.data is not None and self.score_min.data is not None and field.data < self.score_min.data:
+            raise ValidationError("The highest score must be at least the lowest.")
+
+    def validate_received_to(self, field):
+        if field.data and self.received_from.data and field.data < self.received_from.data:
+            raise ValidationError("The end date must be on or after the start date.")
+
+
+class MoveForm(FlaskForm):
+    to_stage = HiddenField()
+    version = HiddenField()
+    reason = TextAreaField("Reason", [Length(max=500, message="Keep the reason to 500 characters or fewer.")],
+                           description="Needed to reject or to put on hold. Applicants never see it.")
+    next = HiddenField()
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Add a note", [DataRequired("Write the note before adding it."),
+                                        Length(max=2000, message="Keep a note to 2000 characters or fewer.")])
+
+
+class TagForm(FlaskForm):
+    tags = StringField("Add tags", [DataRequired("Enter at least one tag, like night-ok or call-back.")],
+                       description="Separate tags with commas.")
+
+
+class RemoveTagForm(FlaskForm):
+    tag = HiddenField()
+
+
+class RatingForm(FlaskForm):
+    rating = RadioField("Rating", choices=choices((str(n), str(n)) for n in range(1, 6)),
+                        validators=[InputRequired("Choose a rating from 1 to 5.")])
+
+
+class AssignForm(FlaskForm):
+    version = HiddenField()
+    assignee = SelectField("Assign to", choices=[])
+
+
+class BulkForm(FlaskForm):
+    selected = SelectMultipleField("Selected applications", choices=[], validate_choice=False)
+    action = SelectField("Action", choices=choices([("", "Choose an action"), ("move", "Move to stage"),
+                                                    ("reject", "Reject"), ("assign", "Assign to"), ("tag", "Add tags")]))
+    to_stage = SelectField("Move to", choices=[], default="")
+    reason = StringField("Reason (to reject or hold)", [Length(max=500, message="Keep the reason to 500 characters or fewer.")])
+    assignee = SelectField("Assign to", choices=[], default="")
+    tags = StringField("Tags", description="Separate tags with commas.")
+
+    def validate_action(self, field):
+        if not field.data:
+            raise ValidationError("Choose what to do with the selected applications.")
+        if field.data == "move" and not self.to_stage.data:
+            raise ValidationError("Choose the stage to move them to.")
+        if field.data == "reject" and not (self.reason.data or "").strip():
+            raise ValidationError("Give a reason for rejecting them.")
+        if field.data == "tag" and not (self.tags.data or "").strip():
+            raise ValidationError("Enter the tags to add.")
+
+    def validate_selected(self, field):
+        if not field.data:
+            raise ValidationError("Select at least one application.")

@@ -64,6 +64,9 @@ class Application:
     assignee: str | None = None  # e-mail of the recruiter whose queue holds it
     moved_by: str = ""  # who made the last stage move: an account e-mail, "pipeline" or "applicant"
     stage_reason: str = ""  # why, when the move needs a reason (rejection, hold)
+    # Recruiters' annotations: plain attribute updates that do not bump the version (see portal/applications/notes.py).
+    tags: list[str] = dataclasses.field(default_factory=list)
+    rating: int | None = None  # 1 to 5
 
     @property
     def stage_label(self) -> str:
@@ -96,4 +99,6 @@ class Application:
             assignee=item.get("assignee"),
             moved_by=item.get("moved_by", ""),
             stage_reason=item.get("stage_reason", ""),
+            tags=sorted(item.get("tags", [])),
+            rating=int(item["rating"]) if item.get("rating") is not None else None,
         )

@@ -7,6 +7,7 @@ from botocore.exceptions import ClientError
 from portal import keys
 from portal.dynamo import transact_write_items
 from portal.applications.models import Application
+from portal.applications.stages import application_index_keys
 from portal.paging import Page
 
 
@@ -22,9 +23,9 @@ class ApplicationRepository:
     def _item(application: Application) -> dict:
         return {
             **keys.application(application.id),
-            **keys.application_queue_keys(application.team, application.stage, application.assignee, application.score, application.id),
+            **application_index_keys(application, application.stage, application.assignee, application.score),
             "entity": "application",
-            **application.to_item(),
+            **_storable(application.to_item()),
         }
 
     def create_submission(self, token: str, reference: str, applications: list[Application], created_at: str) -> None:
@@ -84,3 +85,77 @@ class ApplicationRepository:
         resp = self.table.query(**kwargs)
         return Page([Application.from_item(i) for i in resp["Items"]], resp.get("LastEvaluatedKey"))
 
+
+    def get_many(self, application_ids: list[str]) -> dict[str, Application]:
+        """Applications by id, for a bulk action (BatchGetItem, 100 keys a call)."""
+        found: dict[str, Application] = {}
+        client = self.table.meta.client
+        ids = list(dict.fromkeys(application_ids))
+        for start in range(0, len(ids), 100):
+            request = {self.table.name: {"Keys": [keys.application(i) for i in ids[start:start + 100]]}}
+            while request:
+                resp = client.batch_get_item(RequestItems=request)
+                for item in resp["Responses"].get(self.table.name, []):
+                    found[item["id"]] = Application.from_item(item)
+                request = resp.get("UnprocessedKeys") or None
+        return found
+
+    def list_history(self, application_id: str) -> list[dict]:
+        """The stage history items the pipeline wrote: at, from_stage, to_stage, by, reason; oldest first."""
+        resp = self.table.query(KeyConditionExpression=Key("pk").eq(keys.application(application_id)["pk"])
+                                & Key("sk").begins_with(keys.HISTORY_PREFIX))
+        return resp["Items"]
+
+    def add_note(self, application_id: str, note: dict) -> None:
+        """Notes are separate items, added and never changed (the condition refuses to overwrite one)."""
+        self.table.put_item(Item={**keys.application_note(application_id, note["id"]), "entity": "note", **note},
+                            ConditionExpression="attribute_not_exists(pk)")
+
+    def list_notes(self, application_id: str) -> list[dict]:
+        resp = self.table.query(KeyConditionExpression=Key("pk").eq(keys.application(application_id)["pk"])
+                                & Key("sk").begins_with(keys.NOTE_PREFIX))
+        return resp["Items"]
+
+    def change_tags(self, application_id: str, add: set[str] = frozenset(), remove: set[str] = frozenset()) -> None:
+        """ADD/DELETE on a string set: two recruiters tagging at once both keep their tags."""
+        if add:
+            self._annotate(application_id, "ADD tags :t", {":t": set(add)})
+        if remove:
+            self._annotate(application_id, "DELETE tags :t", {":t": set(remove)})
+
+    def set_rating(self, application_id: str, rating: int | None) -> None:
+        if rating is None:
+            self._annotate(application_id, "REMOVE rating", None)
+        else:
+            self._annotate(application_id, "SET rating = :r", {":r": rating})
+
+    def _annotate(self, application_id: str, expression: str, values: dict | None) -> None:
+        kwargs = {"Key": keys.application(application_id), "UpdateExpression": expression,
+                  "ConditionExpression": "attribute_exists(pk)"}
+        if values:
+            kwargs["ExpressionAttributeValues"] = values
+        self.table.update_item(**kwargs)
+
+    def query_index(self, index: str, key_condition, filter_expression, limit: int, start_key: dict | None,
+                    forward: bool) -> tuple[list[dict], dict | None, int]:
+        """One Query on an index: the matching items, LastEvaluatedKey and ScannedCount (items read)."""
+        kwargs = {"IndexName": index, "KeyConditionExpression": key_condition, "ScanIndexForward": forward,
+                  "Limit": limit}
+        if filter_expression is not None:
+            kwargs["FilterExpression"] = filter_expression
+        if start_key:
+            kwargs["ExclusiveStartKey"] = start_key
+        resp = self.table.query(**kwargs)
+        return resp["Items"], resp.get("LastEvaluatedKey"), resp.get("ScannedCount", len(resp["Items"]))
+
+
+def _storable(item: dict) -> dict:
+    """Tags are a string set (so concurrent taggers add, not overwrite) and DynamoDB has no empty sets."""
+    item = dict(item)
+    if item.get("tags"):
+        item["tags"] = set(item["tags"])
+    else:
+        item.pop("tags", None)
+    if item.get("rating") is None:
+        item.pop("rating", None)
+    return item

@@ -7,6 +7,8 @@ The stream pipeline reacts to the resulting MODIFY record (history, counters, e-
 """
 from __future__ import annotations
 
+import dataclasses
+
 from botocore.exceptions import ClientError
 
 from portal import keys
@@ -46,6 +48,19 @@ def check_transition(from_stage: str, to_stage: str, reason: str = "") -> None:
         raise InvalidTransition(f"Moving an application to {to_stage} needs a reason.")
 
 
+def application_index_keys(application: Application, stage: str, assignee: str | None, score: int | None) -> dict:
+    """The queue and filter index attributes of ``application`` in this stage, for this assignee and score.
+
+    The one place that hands an application's filter values (posting, state, hours, shifts, flags) to
+    ``keys.application_queue_keys``, so a stage move, an assignment and the first write all agree.
+    """
+    return keys.application_queue_keys(
+        application.team, stage, assignee, score, application.id,
+        posting_id=application.posting_id, state=application.location.state,
+        hours_max=application.preferences.hours_max, shifts=application.preferences.shifts, flags=application.flags,
+    )
+
+
 def move_stage(table, application: Application, to_stage: str, by: str, at: str, reason: str = "",
                extra: dict | None = None) -> Application:
     """Move ``application`` (as the caller read it) to ``to_stage``; return the application as written.
@@ -58,16 +73,32 @@ def move_stage(table, application: Application, to_stage: str, by: str, at: str,
     extra = dict(extra or {})
     assignee = extra.get("assignee", application.assignee)
     score = extra.get("score", application.score)
-    index_keys = keys.application_queue_keys(application.team, to_stage, assignee, score, application.id)
+    flagged = dataclasses.replace(application, flags=list(extra.get("flags", application.flags)))
+    index_keys = application_index_keys(flagged, to_stage, assignee, score)
     values = {
         **extra,
-        **index_keys,
         "stage": to_stage,
-        "version": application.version + 1,
         "updated_at": at,
         "moved_by": by,
         "stage_reason": reason.strip(),
     }
+    return _versioned_update(table, application, values, index_keys)
+
+
+def assign_application(table, application: Application, assignee: str | None, by: str, at: str) -> Application:
+    """Give ``application`` (as the caller read it) to ``assignee`` (an e-mail, or None to unassign), keeping its stage.
+
+    The same optimistic lock as a stage move: it bumps the version, so a move and an assignment made from the
+    same reading cannot both win. Raises StageConflict with the current state when the version changed.
+    """
+    index_keys = application_index_keys(application, application.stage, assignee, application.score)
+    values = {"assignee": assignee, "updated_at": at, "assigned_by": by}
+    return _versioned_update(table, application, values, index_keys)
+
+
+def _versioned_update(table, application: Application, values: dict, index_keys: dict) -> Application:
+    """One UpdateItem: set ``values`` and the index keys, REMOVE the index keys the new state lacks, bump the version."""
+    values = {**values, **index_keys, "version": application.version + 1}
     names = {f"#a{i}": name for i, name in enumerate(values)}
     sets = ", ".join(f"#a{i} = :v{i}" for i in range(len(values)))
     removed = [name for name in keys.QUEUE_INDEX_ATTRIBUTES if name not in index_keys]

@@ -41,12 +41,14 @@ class PostingRepository:
                 batch.put_item(Item=self._item(posting))
 
     def list_published(self, limit: int, start_key: dict | None = None) -> Page:
-        kwargs = {
-            "IndexName": "gsi1",
-            "KeyConditionExpression": Key("gsi1pk").eq(keys.PUBLISHED_POSTINGS),
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
+        return self._page(Key("gsi1pk").eq(keys.PUBLISHED_POSTINGS), "gsi1", limit, start_key)
+
+    def list_for_team(self, team: str, limit: int, start_key: dict | None = None) -> Page:
+        """A team's postings in every status, newest first (gsi2)."""
+        return self._page(Key("gsi2pk").eq(keys.team_postings_index(team, "", "")["gsi2pk"]), "gsi2", limit, start_key)
+
+    def _page(self, condition, index: str, limit: int, start_key: dict | None) -> Page:
+        kwargs = {"IndexName": index, "KeyConditionExpression": condition, "ScanIndexForward": False, "Limit": limit}
         if start_key:
             kwargs["ExclusiveStartKey"] = start_key
         resp = self.table.query(**kwargs)

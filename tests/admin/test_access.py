@@ -1,27 +1,32 @@
-"""Admin access: every /admin route, found by walking app.url_map, sends anonymous users to login;
-a recruiter sees only their own teams' applications."""
+"""Admin access: every /admin route, found by walking app.url_map, sends anonymous users to login and gives a
+recruiter of another team 404; a recruiter sees only their own teams' applications."""
 import re
 
 import pytest
 
-from portal.accounts.repository import AccountRepository
-from portal.accounts.models import Team
 from portal.applications.repository import ApplicationRepository
 from portal.applications.services import submit_application
-from tests.factories import PASSWORD, make_account, make_answers, make_posting
+from portal.postings.repository import PostingRepository
+from tests.admin.conftest import csrf_token
+from tests.factories import PASSWORD, make_answers, make_posting
 from tests.helpers import hidden_fields, login
+
+# Routes that belong to no team: open to every signed-in account, so not part of the other-team walk.
+TEAMLESS = {"admin.login", "admin.logout", "admin.index", "admin.my_queue", "admin.postings", "admin.new_posting",
+            "admin.accounts", "admin.new_account"}
 
 
 def _admin_rules(app):
     return [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin")]
 
 
-def _concrete(rule) -> str:
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: f"x-{m.group(1)}", rule.rule)
+def _concrete(rule, values=None) -> str:
+    values = values or {}
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: values.get(m.group(1), f"x-{m.group(1)}"), rule.rule)
 
 
 def test_there_are_admin_routes_to_check(app):
-    assert len(_admin_rules(app)) >= 4
+    assert len(_admin_rules(app)) >= 12
 
 
 def test_every_admin_route_sends_anonymous_users_to_login(app, client):
@@ -35,57 +40,77 @@ def test_every_admin_route_sends_anonymous_users_to_login(app, client):
 
 
 @pytest.fixture(scope="module")
-def two_teams(main_table):
-    accounts = AccountRepository(main_table)
-    for team in ("north", "south"):
-        accounts.put_team(Team(team, team.title()))
-    accounts.put(make_account("north@example.com", teams=["north"]))
-    accounts.put(make_account("boss@example.com", role="admin", teams=[]))
+def two_teams(main_table, people):
     repo = ApplicationRepository(main_table)
-    north = submit_application(repo, [make_posting(team="north")], make_answers(name="Nora North"), "tok-north")
-    south = submit_application(repo, [make_posting(team="south")], make_answers(name="Sam South"), "tok-south")
-    return north.application_ids[0], south.application_ids[0]
+    north_posting, south_posting = make_posting(team="north"), make_posting(team="south")
+    PostingRepository(main_table).put_many([north_posting, south_posting])
+    north = submit_application(repo, [north_posting], make_answers(name="Nora North"), "tok-north")
+    south = submit_application(repo, [south_posting], make_answers(name="Sam South"), "tok-south")
+    return {"north": north.application_ids[0], "south": south.application_ids[0],
+            "north_posting": north_posting.id, "south_posting": south_posting.id}
 
 
-def test_recruiter_sees_own_team_and_gets_404_for_another_team(client, two_teams):
-    north_id, south_id = two_teams
-    assert login(client, "north@example.com", PASSWORD).status_code == 303
+def test_every_team_route_gives_another_teams_recruiter_404(app, signed_in, people, two_teams):
+    """north@ asks for south's team, application, posting and south@'s audit log: each is 404, even with CSRF."""
+    client = signed_in("north")
+    token = csrf_token(client)
+    south = {"team_id": "south", "application_id": two_teams["south"], "posting_id": two_teams["south_posting"],
+             "account_id": people["south"].id}
+    checked = 0
+    for rule in _admin_rules(app):
+        if rule.endpoint in TEAMLESS:
+            continue
+        assert set(rule.arguments) <= set(south), f"{rule.rule}: teach this test which value is another team's"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            data = {"csrf_token": token} if method == "POST" else None
+            resp = client.open(_concrete(rule, south), method=method, data=data)
+            assert resp.status_code == 404, (rule.rule, method, resp.status_code)
+            checked += 1
+    assert checked >= 10
+
+
+def test_recruiter_sees_own_team_and_gets_404_for_another_team(signed_in, two_teams):
+    client = signed_in("north")
     home = client.get("/admin/").get_data(as_text=True)
     assert "Nora North" in home and "Sam South" not in home
-    assert client.get(f"/admin/applications/{north_id}").status_code == 200
-    assert client.get(f"/admin/applications/{south_id}").status_code == 404
+    assert client.get(f"/admin/applications/{two_teams['north']}").status_code == 200
+    assert client.get(f"/admin/applications/{two_teams['south']}").status_code == 404
     assert client.get("/admin/queues/south/").status_code == 404
     assert "Nora North" in client.get("/admin/queues/north/").get_data(as_text=True)
 
 
-def test_admin_sees_every_team(client, two_teams):
-    login(client, "boss@example.com", PASSWORD)
+def test_admin_sees_every_team(signed_in, two_teams):
+    client = signed_in("boss")
     home = client.get("/admin/").get_data(as_text=True)
     assert "Nora North" in home and "Sam South" in home
-    assert client.get(f"/admin/applications/{two_teams[1]}").status_code == 200
+    assert client.get(f"/admin/applications/{two_teams['south']}").status_code == 200
 
 
-def test_wrong_password_is_refused_with_a_message(client, two_teams):
+def test_wrong_password_is_refused_with_a_message(client, people):
     resp = login(client, "north@example.com", "nope")
     assert resp.status_code == 401
     assert "do not match an account" in resp.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302
 
 
-def test_login_rotates_the_session_and_logout_needs_csrf(client, two_teams):
+def test_login_rotates_the_session_and_logout_needs_csrf(client, people):
     client.get("/admin/login")
     before = client.get_cookie("session")
     login(client, "north@example.com", PASSWORD)
     after = client.get_cookie("session")
     assert after is not None and (before is None or before.value != after.value)
     assert client.post("/admin/logout").status_code == 400, "no CSRF token, no sign-out"
-    token = hidden_fields(client.get("/admin/").get_data(as_text=True))["csrf_token"]
-    assert client.post("/admin/logout", data={"csrf_token": token}).status_code == 303
+    assert client.post("/admin/logout", data={"csrf_token": csrf_token(client)}).status_code == 303
     assert client.get("/admin/").status_code == 302
 
 
-def test_login_only_redirects_inside_admin(client, two_teams):
+def test_login_only_redirects_inside_admin(client, people):
     page = client.get("/admin/login?next=https://evil.example/")
     resp = client.post("/admin/login?next=https://evil.example/",
                        data={**hidden_fields(page.get_data(as_text=True)), "email": "north@example.com", "password": PASSWORD})
     assert resp.headers["Location"] == "/admin/"
+
+
+def test_no_admin_url_holds_an_email_address(app):
+    for rule in _admin_rules(app):
+        assert "email" not in rule.rule and "@" not in rule.rule

@@ -1,0 +1,56 @@
+"""Signing in: rate limits per account and per IP in DynamoDB, cookie flags, rotation and idle expiry."""
+import time
+
+import pytest
+
+from portal import create_app
+from portal.accounts.repository import AccountRepository
+from tests.factories import PASSWORD, make_account
+from tests.helpers import login
+
+
+@pytest.fixture(scope="module")
+def strict_app(stack, main_table):
+    AccountRepository(main_table).put(make_account("limit@example.com", teams=["north"]))
+    AccountRepository(main_table).put(make_account("other@example.com", teams=["north"]))
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "STACK_NAME": stack["StackName"],
+                       "LOCAL_MODE": True, "LOGIN_LIMIT_PER_ACCOUNT": 3, "LOGIN_LIMIT_PER_IP": 6})
+
+
+def test_too_many_attempts_on_one_account_are_refused_even_with_the_right_password(strict_app, main_table):
+    client = strict_app.test_client()
+    for _ in range(3):
+        assert login(client, "limit@example.com", "wrong").status_code == 401
+    resp = login(client, "limit@example.com", PASSWORD)
+    assert resp.status_code == 429
+    assert "Too many sign-in attempts" in resp.get_data(as_text=True)
+    items = main_table.scan()["Items"]  # a test may look at the whole table; the app never scans
+    counters = [i for i in items if i["pk"].startswith("LOGIN#")]
+    assert counters and all("expires_at" in i for i in counters), "counters expire by TTL"
+    assert not any("limit@example.com" in i["pk"] or "127.0.0.1" in i["pk"] for i in counters)
+
+
+def test_too_many_attempts_from_one_address_are_refused(strict_app):
+    client = strict_app.test_client()
+    # 3 more (6 counted on this address with the test above) and then the address is over its limit.
+    for _ in range(3):
+        login(client, "other@example.com", "wrong")
+    assert login(client, "other@example.com", PASSWORD).status_code == 429
+
+
+def test_session_cookie_flags_and_idle_expiry(app, stack, people):
+    client = app.test_client()
+    resp = login(client, "north@example.com", PASSWORD)
+    cookie = resp.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get("/admin/").status_code == 200
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - 31 * 60
+    resp = client.get("/admin/")
+    assert resp.status_code == 302 and "/admin/login" in resp.headers["Location"]
+
+
+def test_cookie_is_secure_outside_local_mode(stack):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "STACK_NAME": stack["StackName"], "LOCAL_MODE": False})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
