@@ -161,8 +161,8 @@ def test_the_web_function_can_write_self_id_answers_but_not_read_them(web, arns)
 def test_the_web_function_handles_resumes_and_reads_its_secret(web, arns, deployed):
     for action in ("PutObject", "GetObject", "DeleteObject"):
         assert _allowed(web, f"s3:{action}", arns["resume"])
-    # Zappa's scheduled expiry (portal.site.scheduled.expire) runs in the web function and republishes the site.
-    assert _allowed(web, "s3:PutObject", arns["site"])
+    # The internet-facing function cannot change the public site; the scheduled expiry runs in the pipeline's.
+    assert not _allowed(web, "s3:PutObject", arns["site"])
     secret = f"arn:aws:ssm:us-east-1:123456789012:parameter/{deployed['StackName']}/secret-key"
     assert _allowed(web, "ssm:GetParameter", secret)
     assert not _allowed(web, "ssm:GetParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/other/secret")

@@ -51,11 +51,14 @@ def test_no_secret_is_in_the_settings_only_the_name_of_its_parameter(stage):
     assert env["PORTAL_PUBLIC_BASE_URL"].startswith("https://") and "@" in env["PORTAL_MAIL_FROM"]
 
 
-def test_the_pipeline_stages_have_no_api_and_no_schedules_of_their_own():
+def test_the_pipeline_stages_have_no_api_and_run_the_posting_expiry_which_the_web_stages_do_not():
     for stage in ("dev_pipeline", "prod_pipeline"):
         cli = load(stage)
         assert cli.use_apigateway is False
-        assert cli.stage_config["events"] == []
+        # The expiry republishes the site, which only the pipeline's role may write.
+        assert [e["function"] for e in cli.stage_config["events"]] == ["portal.site.scheduled.expire"]
+    for stage in ("dev", "prod"):
+        assert not load(stage).stage_config.get("events")
 
 
 def test_dev_files_are_excluded_from_the_package():
