@@ -39,7 +39,7 @@ Members of a team (with their load)    Query      pk=TEAM#<team>, sk begins_with
 Pipeline effect done (idempotency)     Put, cond  pk=EFFECT#<scope>, sk=<effect>          table (TTL expires_at)
 Site manifest (pages, chunks)          GetItem    pk=SITE#MANIFEST, sk=SITE               table
 Site listing page members              GetItem    pk=SITE#LIST#<name>, sk=PAGE#<n>        table
-Site search chunk members              GetItem    pk=SITE#SEARCH, sk=CHUNK#<n>            table
+Site publish lock                      Put, cond  pk=SITE#LOCK, sk=SITE                   table
 Site placement of a posting            GetItem    pk=SITE#PLACED#<id>, sk=SITE            table
 =====================================  =========  ======================================  =============================
 
@@ -215,7 +215,6 @@ def pipeline_effect(scope: str, effect: str) -> dict:
 # The public site's bookkeeping (portal/site): which page and search chunk each listed posting sits in, so an
 # incremental publish rewrites only those, whatever the number of postings. Items carry entity "site".
 SITE_SK = "SITE"
-SITE_SEARCH = "SITE#SEARCH"
 
 
 def site_manifest() -> dict:
@@ -227,8 +226,9 @@ def site_listing_page(listing: str, number: int) -> dict:
     return {"pk": f"SITE#LIST#{listing}", "sk": f"PAGE#{int(number):06d}"}
 
 
-def site_search_chunk(number: int) -> dict:
-    return {"pk": SITE_SEARCH, "sk": f"CHUNK#{int(number):06d}"}
+def site_lock() -> dict:
+    """Held while one publish reads and rewrites the site's shared pages, so two publishes never interleave."""
+    return {"pk": "SITE#LOCK", "sk": SITE_SK}
 
 
 def site_placement(posting_id: str) -> dict:

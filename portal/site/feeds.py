@@ -33,6 +33,7 @@ def search_record(posting: Posting) -> dict:
         "pl": posting.pay_label,
         "hl": posting.hours_label,
         "sl": posting.shifts_label,
+        "v": posting.valid_through,
     }
 
 
@@ -41,18 +42,17 @@ def _rfc822(day: str) -> str:
     return email.utils.format_datetime(moment, usegmt=True)
 
 
-def rss(postings: list[Posting], base_url: str, now: datetime.datetime) -> str:
-    """RSS 2.0 of the newest open jobs."""
-    items = "".join(
-        "<item>"
-        f"<title>{escape(p.title)}</title>"
-        f"<link>{base_url}/jobs/{escape(p.id)}/</link>"
-        f'<guid isPermaLink="true">{base_url}/jobs/{escape(p.id)}/</guid>'
-        f"<pubDate>{_rfc822(p.date_posted)}</pubDate>"
-        f"<description>{escape(f'{p.location_label}. {p.employment_label}. {p.pay_label}, {p.hours_label}.')}</description>"
-        "</item>"
-        for p in postings
-    )
+def _rss_item(r: dict, base_url: str) -> str:
+    link = f"{base_url}/jobs/{escape(r['i'])}/"
+    summary = escape(f"{r['l']}. {r['el']}. {r['pl']}, {r['hl']}.")
+    return (f"<item><title>{escape(r['t'])}</title><link>{link}</link>"
+            f'<guid isPermaLink="true">{link}</guid><pubDate>{_rfc822(r["d"])}</pubDate>'
+            f"<description>{summary}</description></item>")
+
+
+def rss(records: list[dict], base_url: str, now: datetime.datetime) -> str:
+    """RSS 2.0 of the newest open jobs, from their search records."""
+    items = "".join(_rss_item(r, base_url) for r in records)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
@@ -65,39 +65,43 @@ def rss(postings: list[Posting], base_url: str, now: datetime.datetime) -> str:
 
 
 def _cdata(text: str) -> str:
-    return "<![CDATA[" + str(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    # Line breaks become spaces (none of these values depends on them), so each <job> is one line of a part.
+    text = str(text).replace("\r", " ").replace("\n", " ")
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def indeed_jobs(postings: list[Posting], base_url: str) -> str:
-    """The <job> elements of Indeed's XML feed for these postings (every value in CDATA, as Indeed asks)."""
-    out = []
-    for p in postings:
-        fields = [
-            ("title", p.title),
-            ("date", f"{p.date_posted}T00:00:00Z"),
-            ("referencenumber", p.id),
-            ("requisitionid", p.id),
-            ("url", f"{base_url}/jobs/{p.id}/"),
-            ("company", ORGANIZATION),
-            ("sourcename", ORGANIZATION),
-            ("city", p.address.city if p.address and p.workplace != REMOTE else ""),
-            ("state", p.address.state if p.address and p.workplace != REMOTE else ""),
-            ("country", "US"),
-            ("postalcode", p.address.zip if p.address and p.workplace != REMOTE else ""),
-            ("streetaddress", p.address.street if p.address and p.workplace != REMOTE else ""),
-            ("description", "".join(f"<p>{para}</p>" for para in p.description.split("\n\n") if para.strip())),
-            ("salary", p.pay_label),
-            ("jobtype", ", ".join(EMPLOYMENT_TYPES.get(t, t).lower() for t in p.employment_types)),
-            ("category", CATEGORIES.get(p.category, p.category)),
-            ("expirationdate", f"{p.valid_through}T23:59:59Z" if p.valid_through else ""),
-        ]
-        if p.workplace == REMOTE:
-            fields.append(("remotetype", "Fully remote"))
-            fields.append(("remotelocation", ", ".join(geo.state_name(s) for s in p.remote_states) or "United States"))
-        elif p.workplace == "hybrid":
-            fields.append(("remotetype", "Hybrid remote"))
-        out.append("<job>" + "".join(f"<{name}>{_cdata(value)}</{name}>" for name, value in fields if value) + "</job>\n")
-    return "".join(out)
+def indeed_reference(posting_id: str) -> str:
+    """What identifies a posting's line in a part of the Indeed feed."""
+    return f"<referencenumber>{_cdata(posting_id)}</referencenumber>"
+
+
+def indeed_job(p: Posting, base_url: str) -> str:
+    """One <job> element of Indeed's XML feed, on one line (every value in CDATA, as Indeed asks)."""
+    fields = [
+        ("title", p.title),
+        ("date", f"{p.date_posted}T00:00:00Z"),
+        ("referencenumber", p.id),
+        ("requisitionid", p.id),
+        ("url", f"{base_url}/jobs/{p.id}/"),
+        ("company", ORGANIZATION),
+        ("sourcename", ORGANIZATION),
+        ("city", p.address.city if p.address and p.workplace != REMOTE else ""),
+        ("state", p.address.state if p.address and p.workplace != REMOTE else ""),
+        ("country", "US"),
+        ("postalcode", p.address.zip if p.address and p.workplace != REMOTE else ""),
+        ("streetaddress", p.address.street if p.address and p.workplace != REMOTE else ""),
+        ("description", "".join(f"<p>{para}</p>" for para in p.description.split("\n\n") if para.strip())),
+        ("salary", p.pay_label),
+        ("jobtype", ", ".join(EMPLOYMENT_TYPES.get(t, t).lower() for t in p.employment_types)),
+        ("category", CATEGORIES.get(p.category, p.category)),
+        ("expirationdate", f"{p.valid_through}T23:59:59Z" if p.valid_through else ""),
+    ]
+    if p.workplace == REMOTE:
+        fields.append(("remotetype", "Fully remote"))
+        fields.append(("remotelocation", ", ".join(geo.state_name(s) for s in p.remote_states) or "United States"))
+    elif p.workplace == "hybrid":
+        fields.append(("remotetype", "Hybrid remote"))
+    return "<job>" + "".join(f"<{name}>{_cdata(value)}</{name}>" for name, value in fields if value) + "</job>\n"
 
 
 def indeed_document(job_parts: list[str], base_url: str, now: datetime.datetime) -> str:

@@ -46,8 +46,25 @@ def key_of(path: str) -> str:
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
-def newest_first(postings: list[Posting]) -> list[Posting]:
-    return sorted(postings, key=lambda p: (p.date_posted, p.id), reverse=True)
+def newest_first(records: list[dict]) -> list[dict]:
+    return sorted(records, key=lambda r: (r["d"], r["i"]), reverse=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Card:
+    """A posting as a listing shows it, read from its search record (the listing pages keep only those)."""
+
+    id: str
+    title: str
+    location_label: str
+    employment_label: str
+    pay_label: str
+    hours_label: str
+    shifts_label: str
+
+    @classmethod
+    def of(cls, record: dict) -> "Card":
+        return cls(record["i"], record["t"], record["l"], record["el"], record["pl"], record["hl"], record["sl"])
 
 
 class SiteRenderer:
@@ -81,7 +98,14 @@ class SiteRenderer:
         return self._html(f"/jobs/{posting.id}/", "public/posting.html", posting=posting, is_open=open_now,
                           jsonld=markup, state_name=geo.state_name)
 
-    def listing_page(self, listing: Listing, number: int, newest: int, postings: list[Posting],
+    def record_is_open(self, record: dict) -> bool:
+        """Still open today: a posting past its date leaves the listings even before the schedule closes it."""
+        return not record.get("v") or record["v"] >= self.today.isoformat()
+
+    def _open_newest_first(self, records: list[dict]) -> list[dict]:
+        return newest_first([r for r in records if self.record_is_open(r)])
+
+    def listing_page(self, listing: Listing, number: int, newest: int, records: list[dict],
                      as_newest: bool = False) -> SiteObject:
         """Page `number` of a listing (pages anchored at the oldest: 1 is the oldest, `newest` the newest).
 
@@ -94,7 +118,7 @@ class SiteRenderer:
             path = listing.page_path(number)
             older = number - 1 if number > 1 else None
             newer = number + 1 if number < newest else None
-        shown = newest_first([p for p in postings if is_open(p, self.today)])
+        shown = [Card.of(r) for r in self._open_newest_first(records)]
         return self._html(
             path, "public/jobs.html", listing=listing, postings=shown, number=number,
             older_url=listing.page_path(older) if older else None,
@@ -109,17 +133,17 @@ class SiteRenderer:
     def _data(key: str, text: str) -> SiteObject:
         return SiteObject(key, text.encode(), content_type(key), DATA_CACHE)
 
-    def search_chunk(self, number: int, postings: list[Posting]) -> SiteObject:
-        records = [feeds.search_record(p) for p in newest_first(postings) if is_open(p, self.today)]
-        return self._data(f"jobs/search/{number}.json", json.dumps(records, separators=(",", ":"), ensure_ascii=False))
+    def search_chunk(self, number: int, records: list[dict]) -> SiteObject:
+        shown = self._open_newest_first(records)
+        return self._data(f"jobs/search/{number}.json", json.dumps(shown, separators=(",", ":"), ensure_ascii=False))
 
     def search_manifest(self, chunks: int) -> SiteObject:
         """What the filters load: the chunk URLs, newest chunk first."""
         urls = [f"/jobs/search/{n}.json" for n in range(chunks, 0, -1)]
         return self._data(key_of(SEARCH_PATH), json.dumps({"chunks": urls}, separators=(",", ":")))
 
-    def sitemap_chunk(self, number: int, postings: list[Posting]) -> SiteObject:
-        urls = [(f"{self.base_url}/jobs/{p.id}/", p.date_posted) for p in newest_first(postings) if is_open(p, self.today)]
+    def sitemap_chunk(self, number: int, records: list[dict]) -> SiteObject:
+        urls = [(f"{self.base_url}/jobs/{r['i']}/", r["d"]) for r in self._open_newest_first(records)]
         return self._data(f"sitemaps/jobs-{number}.xml", feeds.sitemap(urls))
 
     def sitemap_of_listings(self, listing_paths: list[str]) -> SiteObject:
@@ -132,14 +156,16 @@ class SiteRenderer:
         urls += [f"{self.base_url}/sitemaps/jobs-{n}.xml" for n in range(1, chunks + 1)]
         return self._data("sitemap.xml", feeds.sitemap_index(urls))
 
-    def rss(self, postings: list[Posting], now: datetime.datetime) -> SiteObject:
-        newest = newest_first([p for p in postings if is_open(p, self.today)])[:RSS_SIZE]
-        return self._data("feeds/jobs.xml", feeds.rss(newest, self.base_url, now))
+    def rss(self, records: list[dict], now: datetime.datetime) -> SiteObject:
+        return self._data("feeds/jobs.xml", feeds.rss(self._open_newest_first(records)[:RSS_SIZE], self.base_url, now))
 
-    def indeed_part(self, number: int, postings: list[Posting]) -> SiteObject:
-        """The <job> elements of one search chunk; /feeds/indeed.xml is these parts joined."""
-        jobs = feeds.indeed_jobs(newest_first([p for p in postings if is_open(p, self.today)]), self.base_url)
-        return self._data(f"feeds/indeed/{number}.part.xml", jobs)
+    def indeed_job(self, posting: Posting) -> str:
+        return feeds.indeed_job(posting, self.base_url)
+
+    @staticmethod
+    def indeed_part(number: int, job_lines: list[str]) -> SiteObject:
+        """The <job> lines of one search chunk; /feeds/indeed.xml is these parts joined."""
+        return SiteRenderer._data(f"feeds/indeed/{number}.part.xml", "".join(job_lines))
 
     def indeed_feed(self, parts: list[str], now: datetime.datetime) -> SiteObject:
         return self._data("feeds/indeed.xml", feeds.indeed_document(parts, self.base_url, now))

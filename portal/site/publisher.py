@@ -5,12 +5,13 @@ and a page opens when the newest is full. Search chunks (the index the filters l
 publish touches the posting's own page, the pages it sits on (and their listing's front page), its chunk and
 the RSS feed: a bounded number of objects, however many postings the site holds.
 
-Writes go in dependency order: the detail page first, then listing pages (a new page before the page that links
+Writes go in dependency order: the detail page first, then listing pages (a new page before the pages that link
 to it), then the indexes, so no page ever links to an object that is not there yet.
 """
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 from portal.postings.models import CLOSED, PUBLISHED, Posting
@@ -18,8 +19,9 @@ from portal.postings.repository import PostingRepository
 from portal.postings.services import is_open
 from portal.site import assets
 from portal.site.bucket import SiteBucket
+from portal.site.feeds import indeed_reference, search_record
 from portal.site.listings import ALL, every_listing, listing, listings_of
-from portal.site.pages import SiteObject, SiteRenderer, key_of
+from portal.site.pages import SiteObject, SiteRenderer, content_type, key_of
 from portal.site.state import Manifest, Placement, SiteStateRepository
 
 CHUNK_SIZE = 200  # postings per search chunk (and per sitemap and Indeed part)
@@ -30,8 +32,12 @@ def _oldest_first(postings: list[Posting]) -> list[Posting]:
     return sorted(postings, key=lambda p: (p.date_posted, p.id))
 
 
-def _split(ids: list[str], size: int) -> list[list[str]]:
-    return [ids[i:i + size] for i in range(0, len(ids), size)] or [[]]
+def _split(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def _without(records: list[dict], posting_id: str) -> list[dict]:
+    return [r for r in records if r["i"] != posting_id]
 
 
 class SitePublisher:
@@ -49,50 +55,54 @@ class SitePublisher:
 
     def build(self) -> int:
         """Renders and uploads everything from the published postings, and resets the bookkeeping to match."""
+        with self.state.lock():
+            return self._build()
+
+    def _build(self) -> int:
         published = self._all_published()
         listed = _oldest_first([p for p in published if is_open(p, self.renderer.today)])
-        by_id = {p.id: p for p in published}
+        records = {p.id: search_record(p) for p in listed}
 
-        members: dict = {}
-        placements: dict[str, Placement] = {p.id: Placement({}, None) for p in listed}
+        pages: dict[tuple[str, int], list[dict]] = {}
+        placements = {p.id: Placement({}, None) for p in listed}
         newest_pages = {}
         for name in every_listing():
-            ids = [p.id for p in listed if name in listings_of(p)]
-            pages = _split(ids, self.page_size)
-            newest_pages[name] = len(pages)
-            for number, page_ids in enumerate(pages, start=1):
-                members[(name, number)] = page_ids
-                for pid in page_ids:
-                    placements[pid].pages[name] = number
-        chunks = _split([p.id for p in listed], CHUNK_SIZE)
-        for number, chunk_ids in enumerate(chunks, start=1):
-            members[number] = chunk_ids
-            for pid in chunk_ids:
-                placements[pid].chunk = number
+            split = _split([p.id for p in listed if name in listings_of(p)], self.page_size)
+            newest_pages[name] = len(split)
+            for number, ids in enumerate(split, start=1):
+                pages[(name, number)] = [records[i] for i in ids]
+                for posting_id in ids:
+                    placements[posting_id].pages[name] = number
+        chunks = _split(listed, CHUNK_SIZE)
+        for number, chunk in enumerate(chunks, start=1):
+            for posting in chunk:
+                placements[posting.id].chunk = number
         manifest = Manifest(newest_pages, len(chunks))
-        self.state.replace_all(manifest, members, placements)
+        self.state.replace_all(manifest, pages, placements)
 
         written_before = self.bucket.written
-        self.bucket.put_all([SiteObject(key, body, _asset_type(key), assets.LONG_CACHE)
+        self.bucket.put_all([SiteObject(key, body, content_type(key), assets.LONG_CACHE)
                              for key, body in assets.site_assets(self.static_folder)])
         self.bucket.put_all([self.renderer.posting(p) for p in published])
-        pages = []
-        for (name, number), ids in ((ref, ids) for ref, ids in members.items() if isinstance(ref, tuple)):
-            pages += self._listing_objects(name, number, manifest.newest(name), ids, members, by_id)
-        self.bucket.put_all(pages)
+        listing_objects = []
+        for (name, number), cards in pages.items():
+            newest = manifest.newest(name)
+            listing_objects.append(self.renderer.listing_page(listing(name), number, newest, cards))
+            if number == newest:
+                listing_objects.append(self._front_page(name, newest, pages))
+        self.bucket.put_all(listing_objects)
         self.bucket.put_all([self.renderer.states_index(), self.renderer.home()])
 
         indexes, parts = [], []
-        for number, ids in ((ref, ids) for ref, ids in members.items() if isinstance(ref, int)):
-            chunk_postings = [by_id[i] for i in ids]
-            indexes += [self.renderer.search_chunk(number, chunk_postings),
-                        self.renderer.sitemap_chunk(number, chunk_postings)]
-            part = self.renderer.indeed_part(number, chunk_postings)
-            indexes.append(part)
+        for number, chunk in enumerate(chunks, start=1):
+            chunk_records = [records[p.id] for p in chunk]
+            part = self.renderer.indeed_part(number, [self.renderer.indeed_job(p) for p in chunk])
             parts.append(part.body.decode())
+            indexes += [self.renderer.search_chunk(number, chunk_records),
+                        self.renderer.sitemap_chunk(number, chunk_records), part]
         indexes += [self.renderer.search_manifest(manifest.chunks), self.renderer.sitemap_index(manifest.chunks),
                     self.renderer.sitemap_of_listings([listing(n).path for n in every_listing()]),
-                    self.renderer.rss(listed[-RSS_PAGES * self.page_size:], self.now),
+                    self.renderer.rss([records[p.id] for p in listed[-RSS_PAGES * self.page_size:]], self.now),
                     self.renderer.indeed_feed(parts, self.now)]
         self.bucket.put_all(indexes)
         return self.bucket.written - written_before
@@ -107,90 +117,73 @@ class SitePublisher:
             if not start:
                 return found
 
-    def _listing_objects(self, name: str, number: int, newest: int, ids: list[str], members: dict,
-                         by_id: dict) -> list[SiteObject]:
-        """The page's numbered URL, and the listing's own URL when the page is one of the newest two."""
-        the_listing = listing(name)
-        objects = [self.renderer.listing_page(the_listing, number, newest, [by_id[i] for i in ids if i in by_id])]
-        if number >= newest - 1:
-            front = members.get((name, newest), []) + (members.get((name, newest - 1), []) if newest > 1 else [])
-            objects.append(self.renderer.listing_page(the_listing, newest, newest,
-                                                      [by_id[i] for i in front if i in by_id], as_newest=True))
-        return objects
+    def _front_page(self, name: str, newest: int, pages: dict) -> SiteObject:
+        """The listing's own URL: its newest two pages together, so it is never nearly empty after a page opens."""
+        cards = pages.get((name, newest), []) + (pages.get((name, newest - 1), []) if newest > 1 else [])
+        return self.renderer.listing_page(listing(name), newest, newest, cards, as_newest=True)
 
     # --- one posting ----------------------------------------------------------------------------------------
 
     def publish(self, posting_id: str) -> int:
         """Publishes one posting's change (new, edited, closed, expired, deleted). Safe to run twice."""
-        posting = self.postings.get(posting_id)
+        with self.state.lock():  # read inside: the last publish of a posting renders its latest version
+            return self._publish(posting_id, self.postings.get(posting_id))
+
+    def _publish(self, posting_id: str, posting: Posting | None) -> int:
         public = posting is not None and posting.status in (PUBLISHED, CLOSED)
         listed = public and is_open(posting, self.renderer.today)
+        record = search_record(posting) if listed else None
+        target = set(listings_of(posting)) if listed else set()
         manifest = self.state.manifest()
         placement = self.state.placement(posting_id)
-        target = set(listings_of(posting)) if listed else set()
+        before = Manifest(dict(manifest.newest_pages), manifest.chunks)
 
-        # Which pages change, and how. Members are read for every page touched, plus the newest pages.
+        # The pages it sits on, the newest page of each listing it joins, the front pages and the RSS pages.
         joining = sorted(target - placement.pages.keys())
-        refs = [(name, number) for name, number in placement.pages.items()]
-        refs += [(name, manifest.newest(name)) for name in joining]
-        chunk_refs = [placement.chunk or manifest.chunks]
-        members = self.state.members(pages=refs, chunks=chunk_refs)
+        refs = set(placement.pages.items()) | {(name, manifest.newest(name)) for name in joining}
+        names = {name for name, _ in refs}
+        refs |= {(name, n) for name in names for n in (manifest.newest(name), manifest.newest(name) - 1) if n >= 1}
+        refs |= {(ALL, manifest.newest(ALL) - i) for i in range(RSS_PAGES) if manifest.newest(ALL) - i >= 1}
+        pages = self.state.pages(refs)
 
-        changed_members = {}
-        dirty_pages: set[tuple[str, int]] = set()
-        opened: set[str] = set()
+        changed: list[tuple[str, int]] = []
+        new_placement = Placement({}, None)
         for name, number in placement.pages.items():
-            dirty_pages.add((name, number))
-            if name not in target:
-                members[(name, number)] = [i for i in members[(name, number)] if i != posting_id]
-                changed_members[(name, number)] = members[(name, number)]
-        new_pages = {name: number for name, number in placement.pages.items() if name in target}
+            pages[(name, number)] = _without(pages[(name, number)], posting_id)
+            if name in target:
+                pages[(name, number)].append(record)
+                new_placement.pages[name] = number
+            changed.append((name, number))
+        opened = []
         for name in joining:
             number = manifest.newest(name)
-            if len(members[(name, number)]) >= self.page_size:
-                number += 1
-                manifest.newest_pages[name] = number
-                opened.add(name)
-                members[(name, number)] = []
-            members[(name, number)] = [*members[(name, number)], posting_id]
-            changed_members[(name, number)] = members[(name, number)]
-            dirty_pages.add((name, number))
-            new_pages[name] = number
+            if len(pages[(name, number)]) >= self.page_size:
+                number = manifest.newest_pages[name] = number + 1
+                opened.append((name, number))
+                pages[(name, number)] = []
+                pages.setdefault((name, number - 1), [])
+            pages[(name, number)] = [*pages[(name, number)], record]
+            new_placement.pages[name] = number
+            changed.append((name, number))
 
-        chunk = placement.chunk
-        chunks_before = manifest.chunks
-        if listed and chunk is None:
-            chunk = manifest.chunks
-            if len(members[chunk]) >= CHUNK_SIZE:
-                chunk = manifest.chunks = chunk + 1
-                members[chunk] = []
-            members[chunk] = [*members[chunk], posting_id]
-            changed_members[chunk] = members[chunk]
-        elif not listed and chunk is not None:
-            members[chunk] = [i for i in members[chunk] if i != posting_id]
-            changed_members[chunk] = members[chunk]
-        dirty_chunk = chunk if chunk is not None else placement.chunk
+        chunk = placement.chunk if placement.chunk is not None else (manifest.chunks if listed else None)
+        if chunk is not None:
+            search = self._json(f"jobs/search/{chunk}.json", [])
+            jobs = self._lines(f"feeds/indeed/{chunk}.part.xml")
+            if listed and placement.chunk is None and len(search) >= CHUNK_SIZE:
+                chunk = manifest.chunks = chunk + 1  # the newest chunk is full: open the next
+                search, jobs = [], []
+            search = _without(search, posting_id) + ([record] if listed else [])
+            reference = indeed_reference(posting_id)
+            jobs = [j for j in jobs if reference not in j] + ([self.renderer.indeed_job(posting)] if listed else [])
+            new_placement.chunk = chunk if listed else None
 
-        # Bookkeeping first: a publish that stops half-way is finished by the next one (or by running again).
-        for ref, ids in changed_members.items():
-            self.state.put_members(ref, ids)
-        if opened or manifest.chunks != chunks_before:
+        # Bookkeeping first: a publish that stops half-way is finished by running it again.
+        for ref in changed:
+            self.state.put_page(ref, pages[ref])
+        if manifest != before:
             self.state.put_manifest(manifest)
-        self.state.put_placement(posting_id, Placement(new_pages, chunk if listed else None))
-
-        # Everything the pages to render need: members of the front pages too, then the postings themselves.
-        front_refs = {(name, n) for name, _ in dirty_pages for n in (manifest.newest(name), manifest.newest(name) - 1)
-                      if n >= 1}
-        front_refs |= {(name, number - 1) for name in opened for number in [manifest.newest(name)] if number > 1}
-        rss_refs = {(ALL, manifest.newest(ALL) - i) for i in range(RSS_PAGES) if manifest.newest(ALL) - i >= 1}
-        missing = [ref for ref in front_refs | rss_refs if ref not in members]
-        members.update(self.state.members(pages=missing))
-        wanted_ids = {i for ref in dirty_pages | front_refs | rss_refs for i in members.get(ref, [])}
-        if dirty_chunk is not None:
-            wanted_ids |= set(members.get(dirty_chunk, []))
-        by_id = {p.id: p for p in self.postings.get_many(sorted(wanted_ids - {posting_id}))}
-        if posting is not None:
-            by_id[posting_id] = posting
+        self.state.put_placement(posting_id, new_placement)
 
         written_before = self.bucket.written
         if public:
@@ -198,34 +191,36 @@ class SitePublisher:
         else:
             self.bucket.delete(key_of(f"/jobs/{posting_id}/"))  # a draft again, or deleted: never public now
 
-        for name in sorted({name for name, _ in dirty_pages}):
-            newest = manifest.newest(name)
-            numbers = sorted({n for m, n in dirty_pages if m == name}, reverse=True)
-            if name in opened and newest - 1 not in numbers:
-                numbers.append(newest - 1)  # the page before a new one gains its "Newer jobs" link
-            objects = []
-            for number in numbers:
-                objects.append(self.renderer.listing_page(
-                    listing(name), number, newest, [by_id[i] for i in members.get((name, number), []) if i in by_id]))
-            if any(n >= newest - 1 for n in numbers):
-                front = members.get((name, newest), []) + (members.get((name, newest - 1), []) if newest > 1 else [])
-                objects.append(self.renderer.listing_page(listing(name), newest, newest,
-                                                          [by_id[i] for i in front if i in by_id], as_newest=True))
-            for obj in objects:  # newest first: a new page exists before anything links to it
-                self.bucket.put(obj)
+        # New pages, then the pages that link to them (numbered pages, then each listing's front page).
+        self.bucket.put_all([self.renderer.listing_page(listing(name), number, number, pages[(name, number)])
+                             for name, number in opened])
+        numbered = {ref for ref in changed if ref not in opened}
+        numbered |= {(name, number - 1) for name, number in opened if number > 1}
+        self.bucket.put_all([self.renderer.listing_page(listing(name), number, manifest.newest(name), pages[(name, number)])
+                             for name, number in sorted(numbered)])
+        fronts = sorted({name for name, number in changed if number >= manifest.newest(name) - 1})
+        self.bucket.put_all([self._front_page(name, manifest.newest(name), pages) for name in fronts])
 
-        if dirty_chunk is not None:
-            chunk_postings = [by_id[i] for i in members.get(dirty_chunk, []) if i in by_id]
-            for obj in (self.renderer.search_chunk(dirty_chunk, chunk_postings),
-                        self.renderer.sitemap_chunk(dirty_chunk, chunk_postings),
-                        self.renderer.indeed_part(dirty_chunk, chunk_postings)):
-                self.bucket.put(obj)
-        if manifest.chunks != chunks_before:
-            self.bucket.put(self.renderer.search_manifest(manifest.chunks))
-            self.bucket.put(self.renderer.sitemap_index(manifest.chunks))
-        rss_postings = [by_id[i] for ref in rss_refs for i in members.get(ref, []) if i in by_id]
-        self.bucket.put(self.renderer.rss(rss_postings, self.now))
+        indexes = []
+        if chunk is not None:
+            indexes += [self.renderer.search_chunk(chunk, search), self.renderer.sitemap_chunk(chunk, search),
+                        self.renderer.indeed_part(chunk, jobs)]
+        newest_all = manifest.newest(ALL)
+        indexes.append(self.renderer.rss([r for n in range(newest_all, newest_all - RSS_PAGES, -1)
+                                          for r in pages.get((ALL, n), [])], self.now))
+        self.bucket.put_all(indexes)
+        if manifest.chunks != before.chunks:  # a new chunk exists now: the indexes may list it
+            self.bucket.put_all([self.renderer.search_manifest(manifest.chunks),
+                                 self.renderer.sitemap_index(manifest.chunks)])
         return self.bucket.written - written_before
+
+    def _json(self, key: str, default):
+        found = self.bucket.get(key)
+        return json.loads(found["body"]) if found else default
+
+    def _lines(self, key: str) -> list[str]:
+        found = self.bucket.get(key)
+        return found["body"].decode().splitlines(keepends=True) if found else []
 
     # --- Indeed's feed --------------------------------------------------------------------------------------
 
@@ -236,15 +231,6 @@ class SitePublisher:
         (every 15 minutes, with expiry) and by the full build; Indeed reads feeds a few times a day.
         """
         manifest = self.state.manifest()
-        parts = []
-        for number in range(1, manifest.chunks + 1):
-            found = self.bucket.get(f"feeds/indeed/{number}.part.xml")
-            parts.append(found["body"].decode() if found else "")
+        parts = [("".join(self._lines(f"feeds/indeed/{n}.part.xml"))) for n in range(1, manifest.chunks + 1)]
         self.bucket.put(self.renderer.indeed_feed(parts, self.now))
         return 1
-
-
-def _asset_type(key: str) -> str:
-    from portal.site.pages import content_type
-
-    return content_type(key)

@@ -1,13 +1,24 @@
-"""The site's bookkeeping in the main table: the newest page of each listing, page and chunk members, placements.
+"""The site's bookkeeping in the main table: the newest page of each listing, the cards on each page, placements.
 
 With these, publishing one posting reads and writes a handful of small items, however many postings there are.
+A page item holds its postings' cards (the compact search records, as JSON), so a listing page is rendered
+without reading the postings themselves.
 """
 from __future__ import annotations
 
 import dataclasses
+import json
+import time
+import uuid
+
+from botocore.exceptions import ClientError
 
 from portal import keys
 from portal.dynamo import batch_get
+
+
+class SiteBusy(RuntimeError):
+    """Another publish held the site's lock for longer than this one would wait; the caller retries later."""
 
 
 @dataclasses.dataclass
@@ -59,35 +70,80 @@ class SiteStateRepository:
             item["chunk"] = placement.chunk
         return item
 
-    def members(self, pages: list[tuple[str, int]] = (), chunks: list[int] = ()) -> dict:
-        """Posting ids of these listing pages ((listing, number) keys) and search chunks (int keys)."""
+    def pages(self, refs) -> dict[tuple[str, int], list[dict]]:
+        """The cards on these listing pages ((listing, number) each); a page never written has none."""
         wanted = {}
-        for listing, number in pages:
+        for listing, number in refs:
             key = keys.site_listing_page(listing, number)
             wanted[(key["pk"], key["sk"])] = (listing, number)
-        for number in chunks:
-            key = keys.site_search_chunk(number)
-            wanted[(key["pk"], key["sk"])] = number
         found = {ref: [] for ref in wanted.values()}
         for item in batch_get(self.table, [{"pk": pk, "sk": sk} for pk, sk in wanted]):
-            found[wanted[(item["pk"], item["sk"])]] = list(item.get("ids", []))
+            found[wanted[(item["pk"], item["sk"])]] = json.loads(item.get("cards", "[]"))
         return found
 
-    def put_members(self, ref, ids: list[str]) -> None:
-        """ref is (listing, number) for a listing page, or a number for a search chunk."""
-        self.table.put_item(Item=self._members_item(ref, ids))
+    def put_page(self, ref: tuple[str, int], cards: list[dict]) -> None:
+        self.table.put_item(Item=self._page_item(ref, cards))
 
     @staticmethod
-    def _members_item(ref, ids: list[str]) -> dict:
-        key = keys.site_listing_page(*ref) if isinstance(ref, tuple) else keys.site_search_chunk(ref)
-        return {**key, "entity": "site", "ids": list(ids)}
+    def _page_item(ref: tuple[str, int], cards: list[dict]) -> dict:
+        # One JSON string, not a list of maps: a page is always read and written whole, and a string is the
+        # cheapest attribute for DynamoDB (and moto) to store and return.
+        return {**keys.site_listing_page(*ref), "entity": "site",
+                "cards": json.dumps(cards, separators=(",", ":"), ensure_ascii=False)}
 
-    def replace_all(self, manifest: Manifest, members: dict, placements: dict[str, Placement]) -> None:
+    def replace_all(self, manifest: Manifest, pages: dict, placements: dict[str, Placement]) -> None:
         """The full build's bookkeeping, in batches. Placements of postings no longer listed stay; they are harmless:
         a later publish of such a posting finds it missing from those pages and rewrites them."""
         with self.table.batch_writer() as batch:
-            for ref, ids in members.items():
-                batch.put_item(Item=self._members_item(ref, ids))
+            for ref, cards in pages.items():
+                batch.put_item(Item=self._page_item(ref, cards))
             for posting_id, placement in placements.items():
                 batch.put_item(Item=self._placement_item(posting_id, placement))
         self.put_manifest(manifest)
+
+    def lock(self, hold_seconds: int = 120, wait_seconds: float = 60.0) -> "SiteLock":
+        return SiteLock(self.table, hold_seconds, wait_seconds)
+
+
+class SiteLock:
+    """A lease on the site: one publish at a time rewrites shared pages and chunks (stream shards run in parallel).
+
+    The lease expires by itself, so a publish that died does not block the next one for longer than that.
+    """
+
+    def __init__(self, table, hold_seconds: int, wait_seconds: float):
+        self.table = table
+        self.hold_seconds = hold_seconds
+        self.wait_seconds = wait_seconds
+        self.owner = uuid.uuid4().hex
+
+    def __enter__(self):
+        deadline = time.monotonic() + self.wait_seconds
+        pause = 0.02
+        while True:
+            now = int(time.time())
+            try:
+                self.table.put_item(
+                    Item={**keys.site_lock(), "entity": "site", "owner": self.owner,
+                          "expires_at": now + self.hold_seconds},
+                    ConditionExpression="attribute_not_exists(pk) OR expires_at < :now",
+                    ExpressionAttributeValues={":now": now},
+                )
+                return self
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+            if time.monotonic() > deadline:
+                raise SiteBusy("another publish holds the site; try again")
+            time.sleep(pause)  # back off while another publish finishes (a few hundred milliseconds)
+            pause = min(pause * 2, 0.5)
+
+    def __exit__(self, *exc):
+        try:
+            self.table.delete_item(Key=keys.site_lock(), ConditionExpression="#owner = :me",
+                                   ExpressionAttributeNames={"#owner": "owner"},
+                                   ExpressionAttributeValues={":me": self.owner})
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise  # else the lease had expired and another publish holds it now: leave it alone
+        return False

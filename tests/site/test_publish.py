@@ -150,3 +150,34 @@ def test_a_posting_back_in_draft_or_deleted_disappears(site, initial):
     assert site.get(f"/jobs/{posting.id}/").status_code == 404
     assert posting.id not in site.listing_ids("/jobs/") and posting.id not in site.search_ids()
     assert_every_link_resolves(site)
+
+
+def test_concurrent_publishes_lose_nothing(site, initial, stack):
+    """Stream shards publish in parallel; the site's lock makes their read-modify-writes take turns."""
+    import threading
+
+    from portal.site import publish_posting
+
+    newcomers = [make_posting(title=f"Parallel {n}") for n in range(4)]
+    site.put(*newcomers)
+    errors = []
+
+    def publish(posting_id):
+        # One app per worker, as separate Lambda invocations have: boto3 resources are not shared across threads.
+        worker = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "STACK_NAME": stack["StackName"],
+                             "LOCAL_MODE": True, "PAGE_SIZE": PAGE_SIZE})
+        try:
+            with worker.app_context():
+                publish_posting(posting_id)
+        except Exception as exc:  # reported below, with the others
+            errors.append(exc)
+
+    threads = [threading.Thread(target=publish, args=(p.id,)) for p in newcomers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert {p.id for p in newcomers} <= set(site.listing_ids("/jobs/"))
+    assert {p.id for p in newcomers} <= site.search_ids()
+    assert_every_link_resolves(site)
