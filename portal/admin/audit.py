@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import abort, current_app, g, render_template, request
 
 from portal import storage
-from portal.admin import bp
-from portal.admin.triage import _application_or_404
+from portal.admin import bp, guards
 from portal.audit import services as audit
 from portal.paging import BadCursor, CursorCodec
 
@@ -19,7 +18,7 @@ def _start_key(codec: CursorCodec):
 
 @bp.get("/applications/<application_id>/audit")
 def application_audit(application_id):
-    application = _application_or_404(application_id)
+    application = guards.application_or_404(application_id)
     codec = CursorCodec(current_app.config["SECRET_KEY"])
     page = storage.audit().for_subject(audit.application_subject(application.id), 50, _start_key(codec))
     return render_template("admin/audit.html", entries=page.items, next_page=codec.encode(page.next_key),

@@ -1,14 +1,17 @@
 """Forms of the admin pages."""
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField, IntegerField, PasswordField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
     TextAreaField,
 )
-from wtforms.fields import DateField, EmailField
+from wtforms.fields import DateField, DecimalField, EmailField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.applications.queues import FLAGS, SORTS
-from portal.postings.models import SHIFTS
+from portal.apply.forms import CheckboxesField
+from portal.postings.models import CATEGORIES, EMPLOYMENT_TYPES, PAY_UNITS, PROGRAMMES, SHIFTS, WORKPLACES
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -111,3 +114,44 @@ class BulkForm(FlaskForm):
     def validate_selected(self, field):
         if not field.data:
             raise ValidationError("Select at least one application.")
+
+
+class PostingForm(FlaskForm):
+    """Every field of a posting; the public rules (remote states, pay range with a unit) are checked in editing.py."""
+
+    title = StringField("Job title", [DataRequired("Enter the job title."), Length(max=120, message="Use 120 characters or fewer.")])
+    team = SelectField("Team", choices=[])
+    category = SelectField("Category", choices=choices(CATEGORIES.items()))
+    employment_types = CheckboxesField("Type of employment", choices=choices(EMPLOYMENT_TYPES.items()))
+    workplace = RadioField("Where the work is", [InputRequired("Choose remote, on-site or hybrid.")],
+                           choices=choices(WORKPLACES.items()))
+    remote_states = SelectMultipleField("States applicants may live in (remote jobs)", choices=[],
+                                        description="Hold Ctrl (or Cmd) to choose several.", render_kw={"size": 8})
+    site = StringField("Site name (on-site and hybrid)", [Length(max=120, message="Use 120 characters or fewer.")])
+    street = StringField("Street address", [Length(max=120, message="Use 120 characters or fewer.")])
+    city = StringField("City", [Length(max=80, message="Use 80 characters or fewer.")])
+    zip = StringField("ZIP code", description="The state and position come from the ZIP code.",
+                      render_kw={"inputmode": "numeric", "maxlength": 10})
+    hours_min = IntegerField("Fewest hours a week", [InputRequired("Enter the fewest hours a week."),
+                                                     NumberRange(1, 80, "Enter a number from 1 to 80.")])
+    hours_max = IntegerField("Most hours a week", [InputRequired("Enter the most hours a week."),
+                                                   NumberRange(1, 80, "Enter a number from 1 to 80.")])
+    shifts = CheckboxesField("Shifts", choices=choices(SHIFTS.items()))
+    pay_min = DecimalField("Pay from ($)", [InputRequired("Enter the lowest pay, like 18.50."),
+                                            NumberRange(Decimal("0.01"), message="Enter an amount above zero.")], places=2)
+    pay_max = DecimalField("Pay to ($)", [InputRequired("Enter the highest pay, like 21.00."),
+                                          NumberRange(Decimal("0.01"), message="Enter an amount above zero.")], places=2)
+    pay_unit = SelectField("Pay per", choices=choices(PAY_UNITS.items()), default="HOUR")
+    benefits_hours = IntegerField("Benefits from (hours a week)", [InputRequired("Enter the hours that bring benefits."),
+                                                                   NumberRange(0, 80, "Enter a number from 0 to 80.")],
+                                  default=20)
+    programmes = CheckboxesField("Programmes", choices=choices(PROGRAMMES.items()))
+    valid_through = DateField("Closes on", [Optional()], format="%Y-%m-%d",
+                              description="Leave empty to keep it open until you close it.")
+    description = TextAreaField("Description", [DataRequired("Describe the job."),
+                                                Length(max=8000, message="Use 8000 characters or fewer.")],
+                                description="Separate paragraphs with an empty line.", render_kw={"rows": 8})
+
+
+class PostingActionForm(FlaskForm):
+    """Publish, close and duplicate: a button and its CSRF token."""

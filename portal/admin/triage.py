@@ -5,29 +5,15 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from werkzeug.datastructures import MultiDict
 
 from portal import geo, storage
-from portal.admin import bp
+from portal.admin import bp, guards
 from portal.admin.forms import (
     AssignForm, BulkForm, MoveForm, NoteForm, QueueFilterForm, RatingForm, RemoveTagForm, TagForm, choices,
 )
-from portal.applications import access, exports, queues, triage
+from portal.applications import exports, queues, triage
 from portal.applications.models import STAGE_LABELS
 from portal.applications.stages import REASON_REQUIRED, InvalidTransition, StageConflict
 from portal.audit import services as audit
 from portal.paging import BadCursor, CursorCodec
-
-
-def _team_or_404(team_id: str):
-    teams = {t.id: t for t in access.visible_teams(g.account, storage.accounts().list_teams())}
-    if team_id not in teams:
-        abort(404)
-    return teams[team_id]
-
-
-def _application_or_404(application_id: str):
-    found = access.get_application_for(storage.applications(), g.account, application_id)
-    if found is None:
-        abort(404)
-    return found
 
 
 def _filter_form(team_id: str | None) -> QueueFilterForm:
@@ -88,12 +74,12 @@ def my_queue():
 
 @bp.get("/queues/<team_id>/")
 def queue(team_id):
-    return _render_queue(_team_or_404(team_id), team_id)
+    return _render_queue(guards.team_or_404(team_id), team_id)
 
 
 @bp.post("/queues/<team_id>/bulk")
 def bulk(team_id):
-    team = _team_or_404(team_id)
+    team = guards.team_or_404(team_id)
     form = BulkForm()
     form.to_stage.choices = choices([("", "Choose a stage"), *STAGE_LABELS.items()])
     members = storage.accounts().list_members(team_id)
@@ -115,7 +101,7 @@ def bulk(team_id):
 
 @bp.get("/queues/<team_id>/export.csv")
 def export(team_id):
-    _team_or_404(team_id)
+    guards.team_or_404(team_id)
     form = _filter_form(team_id)
     if not form.validate():
         return redirect(url_for("admin.queue", team_id=team_id, **request.args), code=303)
@@ -168,7 +154,7 @@ def _safe_admin_path(target: str | None) -> str | None:
 
 @bp.post("/applications/<application_id>/move")
 def move(application_id):
-    found = _application_or_404(application_id)
+    found = guards.application_or_404(application_id)
     form = MoveForm()
     if not form.validate():
         return _render_application(application_id, 422, move_form=form)
@@ -194,7 +180,7 @@ def move(application_id):
 
 @bp.post("/applications/<application_id>/assign")
 def assign(application_id):
-    found = _application_or_404(application_id)
+    found = guards.application_or_404(application_id)
     form = AssignForm()
     members = {m["email"] for m in storage.accounts().list_members(found.team)}
     form.assignee.choices = choices([("", "Nobody")] + [(m, m) for m in sorted(members)])
@@ -212,7 +198,7 @@ def assign(application_id):
 
 @bp.post("/applications/<application_id>/notes")
 def add_note(application_id):
-    found = _application_or_404(application_id)
+    found = guards.application_or_404(application_id)
     form = NoteForm()
     if not form.validate():
         return _render_application(application_id, 422, note_form=form)
@@ -223,7 +209,7 @@ def add_note(application_id):
 
 @bp.post("/applications/<application_id>/tags")
 def add_tags(application_id):
-    found = _application_or_404(application_id)
+    found = guards.application_or_404(application_id)
     form = TagForm()
     if form.validate():
         try:
@@ -238,7 +224,7 @@ def add_tags(application_id):
 
 @bp.post("/applications/<application_id>/tags/remove")
 def remove_tag(application_id):
-    found = _application_or_404(application_id)
+    found = guards.application_or_404(application_id)
     form = RemoveTagForm()
     if form.validate() and form.tag.data in found.tags:
         triage.tag(storage.applications(), storage.audit(), g.account, found, remove={form.tag.data})
@@ -248,7 +234,7 @@ def remove_tag(application_id):
 
 @bp.post("/applications/<application_id>/rating")
 def rate(application_id):
-    found = _application_or_404(application_id)
+    found = guards.application_or_404(application_id)
     form = RatingForm()
     if not form.validate():
         return _render_application(application_id, 422, rating_form=form)

@@ -129,6 +129,10 @@ class ApplicationRepository:
         else:
             self._annotate(application_id, "SET rating = :r", {":r": rating})
 
+    def mark_triaged(self, application_id: str, at: str) -> None:
+        """Keep the time of the first move a person made (later moves leave it), for "time to first triage"."""
+        self._annotate(application_id, "SET first_triaged_at = if_not_exists(first_triaged_at, :at)", {":at": at})
+
     def _annotate(self, application_id: str, expression: str, values: dict | None) -> None:
         kwargs = {"Key": keys.application(application_id), "UpdateExpression": expression,
                   "ConditionExpression": "attribute_exists(pk)"}

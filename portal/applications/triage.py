@@ -14,7 +14,7 @@ from ulid import ULID
 from portal import clock
 from portal.accounts.models import Account
 from portal.applications import access
-from portal.applications.models import APPLIED, STAGE_LABELS, Application
+from portal.applications.models import STAGE_LABELS, Application
 from portal.applications.repository import ApplicationRepository
 from portal.applications.stages import (
     ALLOWED_MOVES, REASON_REQUIRED, InvalidTransition, StageConflict, assign_application, move_stage,
@@ -64,11 +64,11 @@ def move(repo: ApplicationRepository, audit_repo: AuditRepository, account: Acco
          to_stage: str, reason: str = "") -> Application:
     """Move through ``stages.move_stage`` (InvalidTransition / StageConflict reach the caller), then log it.
 
-    The first move out of Applied by a person records when the application was first triaged (for the dashboard).
+    A person's first move records when the application was first triaged (for the dashboard).
     """
     at = clock.iso(clock.now())
-    extra = {"first_triaged_at": at} if application.stage == APPLIED else None
-    moved = move_stage(repo.table, application, to_stage, by=account.email, at=at, reason=reason, extra=extra)
+    moved = move_stage(repo.table, application, to_stage, by=account.email, at=at, reason=reason)
+    repo.mark_triaged(application.id, at)
     audit.record(audit_repo, account, "moved", audit.application_subject(application.id),
                  f"{stage_label(application.stage)} → {stage_label(to_stage)}" + (f": {reason.strip()}" if reason.strip() else ""))
     return moved

@@ -35,6 +35,10 @@ class PostingRepository:
     def put(self, posting: Posting) -> None:
         self.table.put_item(Item=self._item(posting))
 
+    def create(self, posting: Posting) -> None:
+        """Write a new posting; the condition refuses to overwrite an existing one with the same id."""
+        self.table.put_item(Item=self._item(posting), ConditionExpression="attribute_not_exists(pk)")
+
     def put_many(self, postings: list[Posting]) -> None:
         with self.table.batch_writer() as batch:
             for posting in postings:
