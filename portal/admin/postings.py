@@ -1,6 +1,7 @@
 """Routes of the postings pages: list, create, edit, preview, publish, close and duplicate, for the account's teams."""
 from __future__ import annotations
 
+import datetime
 import heapq
 
 from flask import abort, current_app, flash, g, redirect, render_template, url_for
@@ -18,8 +19,11 @@ def _form(obj: Posting | None = None, **kwargs) -> PostingForm:
     form = PostingForm(obj=obj, **kwargs)
     form.team.choices = choices((t.id, t.name) for t in guards.visible_teams())
     form.remote_states.choices = choices(geo.state_choices())
-    if obj is not None and obj.address and not form.is_submitted():
-        form.street.data, form.city.data, form.zip.data = obj.address.street, obj.address.city, obj.address.zip
+    if obj is not None and not form.is_submitted():
+        # Stored as ISO text and as a nested address; the form shows them as a date and as separate fields.
+        form.valid_through.data = datetime.date.fromisoformat(obj.valid_through) if obj.valid_through else None
+        if obj.address:
+            form.street.data, form.city.data, form.zip.data = obj.address.street, obj.address.city, obj.address.zip
     return form
 
 

@@ -12,7 +12,7 @@ def _form(**overrides) -> dict:
         "title": "Remote Chat Support", "team": "north", "category": "customer-service",
         "employment_types": ["PART_TIME"], "workplace": "remote", "remote_states": ["WA", "OR"],
         "hours_min": "20", "hours_max": "29", "shifts": ["day", "evening"], "pay_min": "17.50", "pay_max": "19.00",
-        "pay_unit": "HOUR", "benefits_hours": "20", "programmes": ["tuition"], "valid_through": "",
+        "pay_unit": "HOUR", "benefits_hours": "20", "programmes": ["tuition"], "valid_through": "2030-01-31",
         "description": "Help customers by chat.\n\nPaid training.",
     }
     data.update(overrides)
@@ -48,6 +48,7 @@ def test_a_recruiter_creates_previews_publishes_closes_and_duplicates(signed_in,
     copy_id = copy.headers["Location"].rstrip("/").split("/")[-1]
     assert copy_id != posting_id and repo.get(copy_id).status == "draft"
     assert repo.get(copy_id).remote_states == ["OR", "WA"]
+    assert client.get(f"/admin/postings/{posting_id}/").status_code == 200
     listing = client.get("/admin/postings/").get_data(as_text=True)
     assert "Remote Chat Lead" in listing
 
