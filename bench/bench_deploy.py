@@ -7,9 +7,9 @@ emulator, and prices them at the published on-demand rates below:
   - the stream pipeline screens and routes each application (portal.pipeline.handle over the table's real
     stream records, in batches of 100 as the trigger delivers them, until the stream is quiet): history,
     counters, the confirmation e-mail;
-  - a recruiter opens each application and moves it through two stages (screened to interview to offer):
-    a page view and a move per stage, each one request to the web function, and the pipeline handles the
-    moves' records (history, counters, the stage e-mails).
+  - a recruiter opens each application and moves it through two stages (screened to interview to offer)
+    with the admin page's move form: the page, then per move the POST and the page it redirects to, each one
+    request to the web function; the pipeline then handles the moves' records (history, counters, e-mails).
 Every DynamoDB call is priced in request units from the sizes of the items it wrote or read, as DynamoDB bills
 on-demand tables; S3, SES and SQS per request; Lambda per invocation and per GB-second of measured duration at
 the prod stage's memory size; API Gateway (REST) per request. Durations are measured against the emulator on
@@ -228,7 +228,6 @@ class _LambdaClock:
 def _cost_per_1000_applications(env) -> float:
     from portal.accounts.repository import AccountRepository
     from portal.applications.repository import ApplicationRepository
-    from portal.applications.stages import move_stage
     from portal.postings.repository import PostingRepository
     from tests.deploy import lambda_package
     from tests.factories import PASSWORD, apply_form, make_account, make_posting
@@ -265,27 +264,29 @@ def _cost_per_1000_applications(env) -> float:
         assert answer.status_code == 303, answer.status_code
         request("get", answer.headers["Location"])
 
-    table = app.extensions["aws"].table(stack["MainTableName"])
-    repo = ApplicationRepository(table)
     stream = _StreamReader(seed, stack["MainTableStreamArn"])
     with app.app_context():
         _drain_stream_through_pipeline(stream, pipeline)  # screening and routing, history, counters, e-mail
-        assert login(client, RECRUITER, PASSWORD).status_code == 303
-        for application in repo.list_for_team(posting.team, SAMPLE_APPLICATIONS).items:
-            for to_stage in ("interview", "offer"):
-                # The recruiter opens the application, then sends the move (one more request to the web function).
-                assert request("get", f"/admin/applications/{application.id}").status_code == 200
-                api_requests += 1
-                web.run(lambda a=application: move_stage(table, a, to_stage, by=RECRUITER,
-                                                         at=a.updated_at))
-                application = repo.get(application.id)
+        application_ids = [a.id for a in ApplicationRepository(seed_table).list_for_team(posting.team,
+                                                                                         SAMPLE_APPLICATIONS).items]
+    assert login(client, RECRUITER, PASSWORD).status_code == 303
+    for application_id in application_ids:
+        page = request("get", f"/admin/applications/{application_id}")
+        for to_stage in ("interview", "offer"):
+            # The move form of the page the recruiter sees, then the page the move redirects to.
+            fields = hidden_fields(page.get_data(as_text=True))
+            moved = request("post", f"/admin/applications/{application_id}/move",
+                            data={"csrf_token": fields["csrf_token"], "to_stage": to_stage,
+                                  "version": fields["version"], "reason": "", "next": ""})
+            assert moved.status_code == 303, moved.status_code
+            page = request("get", moved.headers["Location"])
+    with app.app_context():
         _drain_stream_through_pipeline(stream, pipeline)  # the moves' history, counters and e-mails
 
     usd = meter.usd(web.invocations + pipeline.invocations, web.gb_seconds + pipeline.gb_seconds, api_requests)
     per_thousand = sum(usd.values()) * 1000 / SAMPLE_APPLICATIONS
     print(f"  cost per 1,000 applications by service (rates read {PRICES_READ_ON}): "
-          + ", ".join(f"{k} ${v * 1000 / SAMPLE_APPLICATIONS:.4f}" for k, v in usd.items())
-, file=sys.stderr)
+          + ", ".join(f"{k} ${v * 1000 / SAMPLE_APPLICATIONS:.4f}" for k, v in usd.items()), file=sys.stderr)
     return round(per_thousand, 4)
 
 
