@@ -23,6 +23,10 @@ class BenchEnvironment:
 
         from moto.server import ThreadedMotoServer
 
+        from portal.emulator import fix_streams_in_transactions
+
+        fix_streams_in_transactions()  # as in local mode: see portal/emulator.py
+
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
 
         self.port = free_port()

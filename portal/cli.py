@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from portal import aws, infra
 
@@ -10,6 +11,7 @@ from portal import aws, infra
 def init_app(app) -> None:
     app.cli.add_command(stack_group)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(pipeline_group)
 
 
 @click.group("stack")
@@ -34,3 +36,21 @@ def seed_demo_command():
 
     counts = seed_demo(aws.resources().table(current_app.config["MAIN_TABLE"]))
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+# An AppGroup, so its commands run inside the app context (also under the test runner).
+pipeline_group = AppGroup("pipeline", help="The stream pipeline (portal/pipeline/): its dead-letter queue.")
+
+
+@pipeline_group.command("replay-dlq")
+def replay_dlq_command():
+    """Replay the stream batches in the dead-letter queue; a message is deleted only when its records succeed."""
+    from portal import pipeline
+    from portal.pipeline import deadletter
+
+    res = aws.resources()
+    report = deadletter.replay(res.client("sqs"), current_app.config["PIPELINE_DLQ_URL"], res.client("dynamodbstreams"),
+                               lambda event: pipeline.handle(event, None))
+    click.echo(f"{report.replayed} replayed ({report.records} records), {report.kept} kept in the queue")
+    if report.kept:
+        raise click.ClickException("some dead letters could not be replayed; see the log above")

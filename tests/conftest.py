@@ -11,6 +11,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from portal import create_app, infra
+from portal.emulator import fix_streams_in_transactions
 
 
 def free_port() -> int:
@@ -22,6 +23,7 @@ def free_port() -> int:
 @pytest.fixture(scope="session", autouse=True)
 def aws_endpoint():
     """One emulator for the whole run, started before any boto3 client exists."""
+    fix_streams_in_transactions()  # as in local mode: see portal/emulator.py
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

@@ -14,6 +14,7 @@ from flask import current_app, has_app_context
 log = logging.getLogger("portal.pipeline")
 
 _app = None  # built once per process (per Lambda container) on the first batch
+_site_missing_logged = False
 
 
 def handle(event, context=None) -> dict:
@@ -79,6 +80,14 @@ def publish_posting(posting_id: str) -> None:
     except ModuleNotFoundError as exc:
         if exc.name not in ("portal.site",):
             raise
-        log.info("posting %s changed; portal.site is not installed, so no site publish", posting_id)
+        # Once per process at INFO, then quietly: seeding the demo changes hundreds of postings.
+        log.log(logging.DEBUG if _site_missing_logged else logging.INFO,
+                "posting %s changed; portal.site is not installed, so no site publish", posting_id)
+        _note_site_missing()
         return
     site.publish_posting(posting_id)
+
+
+def _note_site_missing() -> None:
+    global _site_missing_logged
+    _site_missing_logged = True

@@ -1,11 +1,23 @@
 """DynamoDB writes of the stream pipeline, each made at most once by a conditional effect marker. Handed its table."""
 from __future__ import annotations
 
+import dataclasses
+
 from botocore.exceptions import ClientError
 
 from portal import keys
 from portal.dynamo import transact_write_items
 from portal.pipeline.counting import COUNTERS, MEMBER
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    """One change of an application to record once: its marker, its history item (if the stage changed), deltas."""
+
+    scope: str  # APP#<id>
+    effect: str  # counted#v<version>, counted#seq<sequence number>, counted#removed
+    deltas: dict[tuple, dict[str, int]]
+    history: dict | None = None
 
 
 class PipelineRepository:
@@ -21,35 +33,49 @@ class PipelineRepository:
         return "Item" in self.table.get_item(Key=keys.pipeline_effect(scope, effect), ConsistentRead=True,
                                              ProjectionExpression="pk")
 
-    def record_transition(self, scope: str, effect: str, now_epoch: int, deltas: dict[tuple, dict[str, int]],
-                          history: dict | None = None, *, check_first: bool = False) -> bool:
-        """Write the marker, the history item (if any) and every counter delta in one transaction.
+    def record(self, transitions: list[Transition], now_epoch: int, *, check_first: bool = False) -> bool:
+        """Write the markers, the history items and the summed counter deltas of ``transitions`` in one transaction.
 
-        Returns False, writing nothing, when the marker shows the transition was already recorded. Either all
-        of it is written or none, so a throttled or failed call can be retried without counting twice.
-        ``check_first`` reads the marker before trying, where the transition is usually recorded already:
-        a read costs less than a cancelled transaction.
+        Returns False, writing nothing, when a marker shows a transition was already recorded; several
+        transitions are then recorded one by one, each only if it is not. Either all of a transaction is
+        written or none, so a throttled or failed call can be retried without counting twice. ``check_first``
+        reads the marker before trying, where the transition is usually recorded already: a read costs less
+        than a cancelled transaction.
         """
-        if check_first and self.done(scope, effect):
+        if check_first and len(transitions) == 1 and self.done(transitions[0].scope, transitions[0].effect):
             return False
-        items = [{"Put": {"TableName": self.table.name, "Item": self._marker(scope, effect, now_epoch),
-                          "ConditionExpression": "attribute_not_exists(pk)"}}]
-        if history is not None:
-            items.append({"Put": {"TableName": self.table.name, "Item": history,
-                                  "ConditionExpression": "attribute_not_exists(pk)"}})
-        items.extend(self._update(target, attrs) for target, attrs in sorted(deltas.items()))
+        items, conditional = [], []
+        for transition in transitions:
+            items.append({"Put": {"TableName": self.table.name, "ConditionExpression": "attribute_not_exists(pk)",
+                                  "Item": self._marker(transition.scope, transition.effect, now_epoch)}})
+            conditional.append("marker")
+            if transition.history is not None:
+                items.append({"Put": {"TableName": self.table.name, "Item": transition.history,
+                                      "ConditionExpression": "attribute_not_exists(pk)"}})
+                conditional.append("history")
+        summed: dict[tuple, dict[str, int]] = {}
+        for transition in transitions:
+            for target, attrs in transition.deltas.items():
+                for name, delta in attrs.items():
+                    summed.setdefault(target, {}).setdefault(name, 0)
+                    summed[target][name] += delta
+        items.extend(self._update(target, attrs) for target, attrs in sorted(summed.items())
+                     if any(attrs.values()))
         try:
             transact_write_items(self.table.meta.client, items)
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
             reasons = [r.get("Code") for r in exc.response.get("CancellationReasons") or []]
-            if reasons and reasons[0] == "ConditionalCheckFailed":
+            failed = {kind for kind, code in zip(conditional, reasons) if code == "ConditionalCheckFailed"}
+            if len(transitions) > 1 and failed:
+                return any([self.record([t], now_epoch, check_first=True) for t in transitions])
+            if "marker" in failed:
                 return False
-            if history is not None and len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                # The history item is there but not the marker (it expired, or was written by an older
-                # version): the counters were not applied with it, so apply them now, once.
-                return self.record_transition(scope, effect, now_epoch, deltas, history=None)
+            if failed == {"history"}:
+                # The history item is there but not the marker (it expired, or an older version wrote it):
+                # the counters were not applied with it, so apply them now, once.
+                return self.record([dataclasses.replace(t, history=None) for t in transitions], now_epoch)
             raise
         return True
 

@@ -30,7 +30,7 @@ from portal.mail import Mailer, has_template
 from portal.pipeline import routing, scoring
 from portal.pipeline.counting import QueueState, deltas
 from portal.pipeline.records import INSERT, MODIFY, REMOVE, MalformedRecord, StreamRecord, parse
-from portal.pipeline.repository import PipelineRepository
+from portal.pipeline.repository import PipelineRepository, Transition
 from portal.postings.repository import PostingRepository
 
 log = logging.getLogger("portal.pipeline")
@@ -119,8 +119,9 @@ def screen_application(pipeline: Pipeline, record: StreamRecord) -> None:
     """A new application: count it, score it, route it and move it to screened (or on hold), once."""
     item = record.new
     now = pipeline.now()
-    _record_transition(pipeline, None, item, effect_version=1, sequence_number=record.sequence_number, now=now)
+    arrival = _transition(None, item, version=1, sequence_number=record.sequence_number, now=now)
     if item.get("stage") != APPLIED:
+        pipeline.effects.record([arrival], _epoch(now), check_first=True)
         return
     posting = pipeline.postings.get(str(item["posting_id"]))
     if posting is None:
@@ -135,12 +136,15 @@ def screen_application(pipeline: Pipeline, record: StreamRecord) -> None:
         moved = move_stage(pipeline.table, Application.from_item(item), ON_HOLD if fit.hold_reason else SCREENED,
                            by=PIPELINE, at=clock.iso(now), reason=fit.hold_reason, extra=extra)
     except StageConflict:
-        # Screened already (this record is a redelivery), or a recruiter acted first: nothing left to do.
+        # Screened already (this record is a redelivery), or a recruiter acted first. The arrival may not be
+        # counted yet (a crash right after the move); the move itself is counted from its own MODIFY record.
+        pipeline.effects.record([arrival], _epoch(now), check_first=True)
         return
-    # Counted now rather than when the MODIFY record arrives, so the next application of this batch is routed
-    # on the new load. The MODIFY record finds the same marker and does nothing more.
-    _record_transition(pipeline, item, _as_item(moved), effect_version=moved.version,
-                       sequence_number=record.sequence_number, now=now)
+    # Arrival and screening are counted together, now rather than when the MODIFY record arrives, so the next
+    # application of this batch is routed on the new load. The MODIFY record finds the marker and stops there.
+    screening = _transition(item, moved.to_item(), version=moved.version, sequence_number=record.sequence_number,
+                            now=now)
+    pipeline.effects.record([arrival, screening], _epoch(now))
 
 
 def application_changed(pipeline: Pipeline, record: StreamRecord) -> None:
@@ -150,9 +154,10 @@ def application_changed(pipeline: Pipeline, record: StreamRecord) -> None:
         return
     now = pipeline.now()
     version_changed = int(new.get("version", 0)) != int(old.get("version", 0))
+    change = _transition(old, new, version=int(new["version"]) if version_changed else None,
+                         sequence_number=record.sequence_number, now=now)
     # The screening's own move was recorded by screen_application already, so look before writing.
-    _record_transition(pipeline, old, new, effect_version=int(new["version"]) if version_changed else None,
-                       sequence_number=record.sequence_number, now=now, check_first=True)
+    pipeline.effects.record([change], _epoch(now), check_first=True)
     if new.get("stage") != old.get("stage") and new.get("stage") in MAIL_STAGES and has_template(new["stage"]):
         _send_stage_mail(pipeline, new, now)
 
@@ -160,36 +165,30 @@ def application_changed(pipeline: Pipeline, record: StreamRecord) -> None:
 def application_removed(pipeline: Pipeline, record: StreamRecord) -> None:
     """An erased application leaves its queue: take it off the counters and its recruiter's load."""
     old = record.old
-    pipeline.effects.record_transition(f"APP#{old['id']}", "counted#removed", _epoch(pipeline.now()),
-                                       deltas(QueueState.of(old), None))
+    removal = Transition(f"APP#{old['id']}", "counted#removed", deltas(QueueState.of(old), None))
+    pipeline.effects.record([removal], _epoch(pipeline.now()))
 
 
-def _record_transition(pipeline: Pipeline, old: dict | None, new: dict, *, effect_version: int | None,
-                       sequence_number: str, now: datetime.datetime, check_first: bool = False) -> None:
-    """History (when the stage changed) and counters of one change, once per version (or per record)."""
+def _transition(old: dict | None, new: dict, *, version: int | None, sequence_number: str,
+                now: datetime.datetime) -> Transition:
+    """History (when the stage changed) and counter deltas of one change, marked by version (or by record)."""
     application_id = str(new["id"])
-    effect = f"counted#v{effect_version}" if effect_version is not None else f"counted#seq{sequence_number}"
+    effect = f"counted#v{version}" if version is not None else f"counted#seq{sequence_number}"
     history = None
     from_stage = old.get("stage") if old else ""
-    if effect_version is not None and from_stage != new.get("stage"):
+    if version is not None and from_stage != new.get("stage"):
         history = {
-            **keys.application_history(application_id, effect_version),
+            **keys.application_history(application_id, version),
             "entity": "application_history",
             "application_id": application_id,
-            "version": effect_version,
+            "version": version,
             "at": new.get("updated_at") or new.get("created_at") or clock.iso(now),
             "from_stage": from_stage or "",
             "to_stage": new.get("stage"),
             "by": new.get("moved_by") or ("applicant" if old is None else ""),
             "reason": new.get("stage_reason") or "",
         }
-    pipeline.effects.record_transition(f"APP#{application_id}", effect, _epoch(now),
-                                       deltas(QueueState.of(old), QueueState.of(new)), history,
-                                       check_first=check_first)
-
-
-def _as_item(application: Application) -> dict:
-    return application.to_item()
+    return Transition(f"APP#{application_id}", effect, deltas(QueueState.of(old), QueueState.of(new)), history)
 
 
 def _status_url(pipeline: Pipeline, submission_id: str) -> str:

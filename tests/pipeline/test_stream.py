@@ -1,0 +1,115 @@
+"""End to end through the emulator's real stream: the local poller, the dead-letter queue and `pipeline replay-dlq`."""
+import json
+import time
+from pathlib import Path
+
+import boto3
+import pytest
+
+from portal import keys
+from portal.accounts.repository import AccountRepository
+from portal.applications.repository import ApplicationRepository
+from portal.applications.services import submit_application
+from portal.local import StreamPoller
+from portal.postings.repository import PostingRepository
+from tests.factories import apply_form, make_account, make_answers, make_posting
+from tests.helpers import hidden_fields
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _wait_for(condition, seconds: float):
+    """Poll ``condition`` until it returns something truthy or the deadline passes; return its last value."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = condition()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.02)
+
+
+def _application(table, application_id):
+    return table.get_item(Key=keys.application(application_id), ConsistentRead=True).get("Item")
+
+
+@pytest.fixture
+def poller(app):
+    running = StreamPoller(app, poll_seconds=0.1, max_retry_attempts=app.config["PIPELINE_MAX_RETRY_ATTEMPTS"])
+    yield running
+    running.stop()
+
+
+def test_an_application_submitted_through_the_form_is_scored_and_routed_within_two_seconds(app, client, main_table,
+                                                                                          poller):
+    AccountRepository(main_table).put(make_account("rita.e2e@example.com", teams=["e2e-team"]))
+    posting = make_posting(team="e2e-team", shifts=["day", "weekend"])
+    PostingRepository(main_table).put(posting)
+    poller.start()
+    form = hidden_fields(client.get(f"/apply/{posting.id}").get_data(as_text=True))
+    started = time.monotonic()
+    assert client.post(f"/apply/{posting.id}", data={**form, **apply_form()}).status_code == 303
+    [application_id] = [a.id for a in ApplicationRepository(main_table).list_for_team("e2e-team", 10).items]
+
+    def routed():
+        item = _application(main_table, application_id)
+        return item if item.get("assignee") else None
+
+    item = _wait_for(routed, 2.0)
+    assert item, "not scored and routed within 2 seconds"
+    assert time.monotonic() - started < 2.0
+    assert item["stage"] == "screened" and item["assignee"] == "rita.e2e@example.com"
+    assert item["fit_reasons"] and item["score"] is not None
+
+
+def test_a_record_that_keeps_failing_goes_to_the_dead_letter_queue_and_replays_once_fixed(app, main_table, runner):
+    missing = make_posting(team="dlq-team")  # not written yet: the application cannot be scored
+    found = make_posting(team="dlq-team")
+    PostingRepository(main_table).put(found)
+    repo = ApplicationRepository(main_table)
+    [poison] = submit_application(repo, [missing], make_answers(), token="dlq-1").application_ids
+    [fine] = submit_application(repo, [found], make_answers(), token="dlq-2").application_ids
+    sqs = boto3.client("sqs")
+    queue = app.config["PIPELINE_DLQ_URL"]
+
+    poller = StreamPoller(app, poll_seconds=0, max_retry_attempts=app.config["PIPELINE_MAX_RETRY_ATTEMPTS"])
+    deadline = time.monotonic() + 30
+    while (_application(main_table, fine)["stage"] != "screened" or poller.attempts) and time.monotonic() < deadline:
+        poller.poll_once()
+    assert _application(main_table, fine)["stage"] == "screened"
+    assert _application(main_table, poison)["stage"] == "applied"
+
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, VisibilityTimeout=0)["Messages"]
+    [body] = [json.loads(m["Body"]) for m in messages]
+    info = body["DDBStreamBatchInfo"]
+    assert body["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert body["requestContext"]["approximateInvokeCount"] == app.config["PIPELINE_MAX_RETRY_ATTEMPTS"] + 1
+    assert info["batchSize"] == 1 and info["startSequenceNumber"] == info["endSequenceNumber"]
+    assert info["streamArn"].startswith("arn:aws:dynamodb:us-east-1:") and "/stream/" in info["streamArn"]
+    assert set(info) >= {"shardId", "approximateArrivalOfFirstRecord", "approximateArrivalOfLastRecord"}
+    assert poison not in json.dumps(body)  # a position in the stream, no data
+
+    kept = runner.invoke(args=["pipeline", "replay-dlq"])
+    assert kept.exit_code != 0 and "1 kept" in kept.output
+    assert _application(main_table, poison)["stage"] == "applied"
+
+    PostingRepository(main_table).put(missing)
+    replayed = runner.invoke(args=["pipeline", "replay-dlq"])
+    assert replayed.exit_code == 0, replayed.output
+    assert "1 replayed (1 records), 0 kept" in replayed.output
+    assert _application(main_table, poison)["stage"] == "screened"
+    assert sqs.receive_message(QueueUrl=queue, VisibilityTimeout=0).get("Messages", []) == []
+
+
+def test_the_local_poller_retries_as_often_as_the_deployed_trigger():
+    import yaml
+
+    class CloudFormationLoader(yaml.SafeLoader):
+        pass
+
+    CloudFormationLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    template = yaml.load((ROOT / "infra" / "template.yaml").read_text(), Loader=CloudFormationLoader)
+    mapping = template["Resources"]["PipelineStreamMapping"]["Properties"]
+    from portal import _defaults
+
+    assert _defaults()["PIPELINE_MAX_RETRY_ATTEMPTS"] == mapping["MaximumRetryAttempts"]
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
