@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 log = logging.getLogger(__name__)
 
@@ -168,12 +169,14 @@ def main() -> int:
     with app.app_context():
         outputs = infra.deploy_stack(resources().client("cloudformation"), app.config["STACK_NAME"])
         mail.verify_sender(resources().client("ses"), app.config["MAIL_FROM"])
-    # The pipeline runs before the demo data is written, so the demo applications are screened and routed too.
-    poller = StreamPoller(app, app.config["PIPELINE_POLL_SECONDS"], app.config["PIPELINE_MAX_RETRY_ATTEMPTS"]).start()
-    with app.app_context():
         counts = seed_demo(resources().table(outputs["MainTableName"]))
         close_expired_postings()
+        build_started = time.time()
         site_objects = build_site()
+    # The full build published every posting written so far: the pipeline need not publish them one by one again.
+    app.config["SITE_BUILT_AT"] = build_started
+    # From the stream's oldest record, so the demo applications written above are screened and routed too.
+    poller = StreamPoller(app, app.config["PIPELINE_POLL_SECONDS"], app.config["PIPELINE_MAX_RETRY_ATTEMPTS"]).start()
 
     # The site bucket at the same paths as CloudFront serves it; the dynamic paths go to the app.
     server = make_server("127.0.0.1", port, site_dispatcher(app), threaded=True)

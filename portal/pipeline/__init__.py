@@ -6,7 +6,6 @@ poller in portal/local.py calls it with events of the same shape. It returns the
 """
 from __future__ import annotations
 
-import importlib
 import logging
 
 from flask import current_app, has_app_context
@@ -14,7 +13,6 @@ from flask import current_app, has_app_context
 log = logging.getLogger("portal.pipeline")
 
 _app = None  # built once per process (per Lambda container) on the first batch
-_site_missing_logged = False
 
 
 def handle(event, context=None) -> dict:
@@ -59,6 +57,7 @@ def pipeline_from_app(app):
         secret_key=cfg["SECRET_KEY"],
         public_base_url=cfg["PUBLIC_BASE_URL"],
         publish_posting=publish_posting,
+        site_built_at=cfg.get("SITE_BUILT_AT"),
     )
 
 
@@ -71,23 +70,7 @@ def _ses_client(app):
 
 
 def publish_posting(posting_id: str) -> None:
-    """The one call into the public site's incremental publish (portal/site), within the app context.
+    """The one call into the public site's incremental publish (portal/site), within the app context."""
+    from portal import site
 
-    The site module comes from the public job board work; until it exists, postings are only logged here.
-    """
-    try:
-        site = importlib.import_module("portal.site")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("portal.site",):
-            raise
-        # Once per process at INFO, then quietly: seeding the demo changes hundreds of postings.
-        log.log(logging.DEBUG if _site_missing_logged else logging.INFO,
-                "posting %s changed; portal.site is not installed, so no site publish", posting_id)
-        _note_site_missing()
-        return
     site.publish_posting(posting_id)
-
-
-def _note_site_missing() -> None:
-    global _site_missing_logged
-    _site_missing_logged = True

@@ -25,6 +25,7 @@ class StreamRecord:
     keys: dict
     new: dict | None  # NewImage as plain values (Decimal numbers), None for REMOVE
     old: dict | None  # OldImage, None for INSERT
+    created_at: float | None = None  # ApproximateCreationDateTime, epoch seconds
 
     @property
     def item_key(self) -> tuple[str, str]:
@@ -69,7 +70,9 @@ def parse(raw, table_name: str) -> StreamRecord:
     if (event_name != REMOVE and new is None) or (event_name != INSERT and old is None):
         # The table's stream is NEW_AND_OLD_IMAGES; without both images no effect can be worked out.
         raise MalformedRecord("the record lacks the images of a NEW_AND_OLD_IMAGES stream")
-    return StreamRecord(sequence_number, event_name, keys, new, old)
+    created = body.get("ApproximateCreationDateTime")
+    created_at = float(created) if isinstance(created, (int, float)) else None
+    return StreamRecord(sequence_number, event_name, keys, new, old, created_at)
 
 
 def _image(attributes) -> dict | None:

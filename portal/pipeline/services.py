@@ -54,6 +54,8 @@ class Pipeline:
     secret_key: str
     public_base_url: str
     publish_posting: Callable[[str], None]
+    # Epoch seconds when the last full site build started: posting records from before it are in the site already.
+    site_built_at: float | None = None
     marker_ttl_seconds: int = 7 * 24 * 3600
     now: Callable[[], datetime.datetime] = clock.now
 
@@ -239,6 +241,9 @@ def send_confirmation(pipeline: Pipeline, status: dict) -> None:
 
 def posting_changed(pipeline: Pipeline, record: StreamRecord) -> None:
     """Published, edited, closed, expired or deleted: the public site publishes that posting's pages again."""
+    if pipeline.site_built_at is not None and record.created_at is not None \
+            and record.created_at + 1 < pipeline.site_built_at:  # the creation time has whole seconds only
+        return
     if record.event_name == MODIFY:
         changed = {name for name in set(record.old) | set(record.new) if record.old.get(name) != record.new.get(name)}
         if not changed - POSTING_BOOKKEEPING:

@@ -161,11 +161,33 @@ def test_posting_changes_publish_that_posting_and_bookkeeping_does_not(app, main
     assert published == [posting.id] * 3
 
 
-def test_without_the_site_module_a_posting_change_is_logged_and_skipped(app, main_table, stream, handle, posting):
-    import importlib.util
+def test_a_published_posting_reaches_the_site_bucket_through_the_pipeline(app, main_table, stack, stream, handle,
+                                                                          team):
+    import boto3
 
-    if importlib.util.find_spec("portal.site") is not None:
-        pytest.skip("portal.site exists: the publish is tested with the site")
-    posting.title = posting.title + " (evenings)"
-    PostingRepository(main_table).put(posting)
+    from tests.factories import make_posting
+
+    fresh = make_posting(team=team, title="Weekend Stower")
+    PostingRepository(main_table).put(fresh)
     assert handle(stream.event()) == {"batchItemFailures": []}
+    page = boto3.client("s3").get_object(Bucket=stack["SiteBucketName"], Key=f"jobs/{fresh.id}/index.html")
+    assert "Weekend Stower" in page["Body"].read().decode()
+
+
+def test_posting_records_from_before_a_full_site_build_are_not_published_again(app, main_table, stream, handle, team,
+                                                                                monkeypatch):
+    import portal.pipeline
+    from tests.factories import make_posting
+
+    published = []
+    monkeypatch.setattr(portal.pipeline, "publish_posting", published.append)
+    posting = make_posting(team=team)
+    PostingRepository(main_table).put(posting)
+    event = stream.event()
+    written = event["Records"][-1]["dynamodb"]["ApproximateCreationDateTime"]
+    monkeypatch.setitem(app.config, "SITE_BUILT_AT", written + 5)  # a build started after the write
+    handle(event)
+    assert published == []
+    monkeypatch.setitem(app.config, "SITE_BUILT_AT", written - 5)  # a build from before it
+    handle(event)
+    assert published == [posting.id]

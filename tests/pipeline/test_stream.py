@@ -15,9 +15,6 @@ from portal.postings.repository import PostingRepository
 from tests.factories import apply_form, make_account, make_answers, make_posting
 from tests.helpers import hidden_fields
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
 def _wait_for(condition, seconds: float):
     """Poll ``condition`` until it returns something truthy or the deadline passes; return its last value."""
     deadline = time.monotonic() + seconds
@@ -101,15 +98,12 @@ def test_a_record_that_keeps_failing_goes_to_the_dead_letter_queue_and_replays_o
 
 
 def test_the_local_poller_retries_as_often_as_the_deployed_trigger():
-    import yaml
+    from cfnlint.decode import decode_str
 
-    class CloudFormationLoader(yaml.SafeLoader):
-        pass
+    from portal import _defaults, infra
 
-    CloudFormationLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    template = yaml.load((ROOT / "infra" / "template.yaml").read_text(), Loader=CloudFormationLoader)
+    template, errors = decode_str(Path(infra.TEMPLATE).read_text())
+    assert not errors
     mapping = template["Resources"]["PipelineStreamMapping"]["Properties"]
-    from portal import _defaults
-
     assert _defaults()["PIPELINE_MAX_RETRY_ATTEMPTS"] == mapping["MaximumRetryAttempts"]
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
