@@ -1,4 +1,5 @@
 """The Lambda zip really runs: unzipped alone, in a fresh process, it answers API Gateway and stream events as the app does."""
+import datetime
 import json
 import re
 import zipfile
@@ -23,6 +24,14 @@ VIA_CLOUDFRONT = {"x-viewer-host": "jobs.example.com", "Referer": "https://jobs.
 def package(tmp_path_factory):
     zip_path = lambda_package.build("dev")
     task_root, libs = lambda_package.unpack(zip_path, tmp_path_factory.mktemp("lambda"))
+    return {"zip": zip_path, "task_root": task_root, "libs": libs}
+
+
+@pytest.fixture(scope="module")
+def pipeline_package(tmp_path_factory):
+    """The package of the dev_pipeline stage: what the stream trigger and the expiry schedule invoke."""
+    zip_path = lambda_package.build("dev_pipeline")
+    task_root, libs = lambda_package.unpack(zip_path, tmp_path_factory.mktemp("lambda-pipeline"))
     return {"zip": zip_path, "task_root": task_root, "libs": libs}
 
 
@@ -114,18 +123,33 @@ def test_without_cloudfront_the_stage_prefix_stays_in_the_apps_urls(package, por
     assert re.search(r'href="/dev/static/css/site\.[0-9a-f]{10}\.css"', out["results"][0]["result"]["body"])
 
 
-def test_a_dynamodb_stream_event_reaches_the_pipeline_in_a_fresh_process(package, portal_dev, lambda_env):
+def test_a_dynamodb_stream_event_reaches_the_pipeline_in_a_fresh_process(pipeline_package, portal_dev, lambda_env):
     """A new application's INSERT record: the packaged pipeline screens and routes it, as the trigger would have it."""
     table, posting = portal_dev["table"], portal_dev["posting"]
     repo = ApplicationRepository(table)
     submitted = submit_application(repo, [posting], make_answers(), token="tok-packaged-stream")
     item = table.get_item(Key=keys.application(submitted.application_ids[0]))["Item"]
-    out = lambda_package.invoke(package["task_root"], package["libs"], [
-        lambda_package.stream_event(table, "INSERT", new=item)], lambda_env)
+    out = lambda_package.invoke(pipeline_package["task_root"], pipeline_package["libs"], [
+        lambda_package.stream_event(table, "INSERT", new=item)], lambda_env, stage="dev_pipeline")
     assert out["results"][0] == {"result": {"batchItemFailures": []}}
     screened = repo.get(submitted.application_ids[0])
     assert screened.stage in ("screened", "on_hold") and screened.score is not None
     assert screened.moved_by == "pipeline"
+
+
+def test_the_expiry_schedule_closes_a_posting_past_its_date_in_the_pipeline_package(pipeline_package, portal_dev,
+                                                                                    lambda_env):
+    """The EventBridge event Zappa's rule sends: the rule's name ends with the function to run."""
+    expired = make_posting(valid_through=(datetime.date.today() - datetime.timedelta(days=1)).isoformat())
+    PostingRepository(portal_dev["table"]).put(expired)
+    event = {"version": "0", "id": "5e0c2a56-0000-0000-0000-000000000000", "detail-type": "Scheduled Event",
+             "source": "aws.events", "account": "123456789012", "time": "2026-11-23T10:00:00Z", "region": "us-east-1",
+             "resources": ["arn:aws:events:us-east-1:123456789012:rule/"
+                           "flexwork-portal-dev-pipeline-portal.site.scheduled.expire"], "detail": {}}
+    out = lambda_package.invoke(pipeline_package["task_root"], pipeline_package["libs"], [event], lambda_env,
+                                stage="dev_pipeline")
+    assert out["results"][0]["result"]["closed"] >= 1, out["results"][0]
+    assert PostingRepository(portal_dev["table"]).get(expired.id).status == "closed"
 
 
 def _fields_of(html: str) -> list[str]:
