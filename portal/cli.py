@@ -6,12 +6,14 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal import aws, infra
+from portal.accounts.cli import users_group
 
 
 def init_app(app) -> None:
     app.cli.add_command(stack_group)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(pipeline_group)
+    app.cli.add_command(users_group)
 
 
 @click.group("stack")

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from portal.admin import audit, postings, reports, routes, triage  # noqa: E402,F401  (routes register themselves on bp)
+from portal.admin import accounts, audit, postings, reports, routes, triage  # noqa: E402,F401  (routes register themselves on bp)

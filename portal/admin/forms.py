@@ -7,8 +7,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import DateField, DecimalField, EmailField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from portal.accounts.models import ROLES
 from portal.applications.queues import FLAGS, SORTS
 from portal.apply.forms import CheckboxesField
 from portal.postings.models import CATEGORIES, EMPLOYMENT_TYPES, PAY_UNITS, PROGRAMMES, SHIFTS, WORKPLACES
@@ -155,3 +156,25 @@ class PostingForm(FlaskForm):
 
 class PostingActionForm(FlaskForm):
     """Publish, close and duplicate: a button and its CSRF token."""
+
+
+class AccountForm(FlaskForm):
+    email = EmailField("E-mail address", [DataRequired("Enter their e-mail address.")])
+    name = StringField("Full name", [DataRequired("Enter their name."), Length(max=120, message="Use 120 characters or fewer.")])
+    role = RadioField("Role", [InputRequired("Choose a role.")], choices=choices(ROLES.items()), default="recruiter")
+    teams = CheckboxesField("Teams (recruiters)", choices=[])
+    password = PasswordField("First password", [DataRequired("Enter a first password."),
+                                                Length(min=12, message="Use a password of at least 12 characters.")],
+                             description="At least 12 characters. Give it to them in person; they sign in with it.",
+                             render_kw={"autocomplete": "new-password"})
+
+    def validate_teams(self, field):
+        if self.role.data != "admin" and not field.data:
+            raise ValidationError("Choose at least one team for a recruiter.")
+
+
+class TeamForm(FlaskForm):
+    team_id = StringField("Team id", [DataRequired("Enter a short id, like fulfillment-south."),
+                                      Regexp(r"^[a-z0-9][a-z0-9-]{1,39}$", message="Use 2 to 40 lower-case letters, digits and hyphens.")],
+                          description="Used in addresses; it cannot be changed later.")
+    name = StringField("Team name", [DataRequired("Enter the team's name."), Length(max=80, message="Use 80 characters or fewer.")])

@@ -13,7 +13,7 @@ from tests.helpers import hidden_fields, login
 
 # Routes that belong to no team: open to every signed-in account, so not part of the other-team walk.
 TEAMLESS = {"admin.login", "admin.logout", "admin.index", "admin.my_queue", "admin.postings", "admin.new_posting",
-            "admin.accounts", "admin.new_account"}
+            "admin.accounts", "admin.new_account", "admin.new_team"}
 
 
 def _admin_rules(app):
@@ -114,3 +114,30 @@ def test_login_only_redirects_inside_admin(client, people):
 def test_no_admin_url_holds_an_email_address(app):
     for rule in _admin_rules(app):
         assert "email" not in rule.rule and "@" not in rule.rule
+
+
+def test_only_admins_manage_accounts_and_teams(signed_in, people, main_table):
+    from portal.accounts.repository import AccountRepository
+
+    north = signed_in("north")
+    token = csrf_token(north)
+    assert north.get("/admin/accounts/").status_code == 404
+    assert north.post("/admin/teams/new", data={"csrf_token": token, "team_id": "x-team", "name": "X"}).status_code == 404
+    boss = signed_in("boss")
+    token = csrf_token(boss)
+    assert boss.get("/admin/accounts/").status_code == 200
+    made = boss.post("/admin/accounts/new", data={"csrf_token": token, "email": "new@example.com", "name": "New Person",
+                                                  "role": "recruiter", "teams": ["north"], "password": "twelve chars ok"})
+    assert made.status_code == 303
+    short = boss.post("/admin/accounts/new", data={"csrf_token": token, "email": "new2@example.com", "name": "N",
+                                                   "role": "recruiter", "teams": [], "password": "short"})
+    html = short.get_data(as_text=True)
+    assert short.status_code == 422 and "at least 12 characters" in html and "Choose at least one team" in html
+    assert 'value="new2@example.com"' in html
+    team = boss.post("/admin/teams/new", data={"csrf_token": token, "team_id": "east", "name": "East"})
+    assert team.status_code == 303
+    target = AccountRepository(main_table).get("north2@example.com")
+    assert boss.post(f"/admin/accounts/{target.id}/active", data={"csrf_token": token}).status_code == 303
+    assert AccountRepository(main_table).get("north2@example.com").active is False
+    assert boss.post(f"/admin/accounts/{target.id}/active", data={"csrf_token": token}).status_code == 303
+    assert AccountRepository(main_table).get("north2@example.com").active is True
