@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime
 
-from portal.paging import Page
 from portal.postings.models import CLOSED, PUBLISHED, Posting
 from portal.postings.repository import PostingRepository
 
@@ -22,9 +21,6 @@ def get_public_posting(repo: PostingRepository, posting_id: str) -> Posting | No
         return None
     return posting
 
-
-def list_published_postings(repo: PostingRepository, limit: int, start_key: dict | None = None) -> Page:
-    return repo.list_published(limit, start_key)
 
 
 def close_expired(repo: PostingRepository, now: datetime.datetime) -> list[str]:

@@ -111,7 +111,7 @@ class SitePublisher:
         # Not a request path: the CLI and the bench build the whole site, so this pages through the index.
         found, start = [], None
         while True:
-            page = self.postings.list_published(1000, start)
+            page = self.postings.list_published(10_000, start)  # DynamoDB still stops each page at 1 MB
             found += page.items
             start = page.next_key
             if not start:
@@ -126,7 +126,11 @@ class SitePublisher:
 
     def publish(self, posting_id: str) -> int:
         """Publishes one posting's change (new, edited, closed, expired, deleted). Safe to run twice."""
-        with self.state.lock():  # read inside: the last publish of a posting renders its latest version
+        with self.state.lock():
+            if self.state.manifest() is None:
+                # Never built: there are no listings, indexes or assets to add to yet, so build them all.
+                return self._build()
+            # Read inside the lock: the last publish of a posting renders its latest version.
             return self._publish(posting_id, self.postings.get(posting_id))
 
     def _publish(self, posting_id: str, posting: Posting | None) -> int:
@@ -231,6 +235,7 @@ class SitePublisher:
         (every 15 minutes, with expiry) and by the full build; Indeed reads feeds a few times a day.
         """
         manifest = self.state.manifest()
-        parts = [("".join(self._lines(f"feeds/indeed/{n}.part.xml"))) for n in range(1, manifest.chunks + 1)]
+        chunks = manifest.chunks if manifest else 0
+        parts = ["".join(self._lines(f"feeds/indeed/{n}.part.xml")) for n in range(1, chunks + 1)]
         self.bucket.put(self.renderer.indeed_feed(parts, self.now))
         return 1

@@ -40,10 +40,11 @@ class SiteStateRepository:
     def __init__(self, table):
         self.table = table
 
-    def manifest(self) -> Manifest:
+    def manifest(self) -> Manifest | None:
+        """The manifest, or None when the site was never built."""
         item = self.table.get_item(Key=keys.site_manifest(), ConsistentRead=True).get("Item")
         if not item:
-            return Manifest({}, 1)
+            return None
         return Manifest({k: int(v) for k, v in item["newest_pages"].items()}, int(item["chunks"]))
 
     def put_manifest(self, manifest: Manifest) -> None:

@@ -181,3 +181,22 @@ def test_concurrent_publishes_lose_nothing(site, initial, stack):
     assert {p.id for p in newcomers} <= set(site.listing_ids("/jobs/"))
     assert {p.id for p in newcomers} <= site.search_ids()
     assert_every_link_resolves(site)
+
+
+def test_the_first_publish_on_a_site_never_built_builds_it(stack):
+    """A posting published before anyone ran `site build` still gets a whole site, listings and indexes included."""
+    import boto3
+
+    from portal import infra
+    from tests.site.conftest import Site
+
+    fresh = infra.deploy_stack(boto3.client("cloudformation"), stack["StackName"] + "-fresh")
+    fresh_app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "STACK_NAME": stack["StackName"] + "-fresh",
+                            "LOCAL_MODE": True})
+    site = Site(fresh_app, {**fresh, "StackName": stack["StackName"] + "-fresh"})
+    posting = make_posting(title="First Ever")
+    site.put(posting)
+    site.publish(posting.id)
+    assert site.listing_ids("/jobs/") == [posting.id]
+    assert posting.id in site.search_ids()
+    assert site.get("/sitemap.xml").status_code == 200
