@@ -100,7 +100,7 @@ def plan(f: QueueFilter) -> QueryPlan:
             raise UnservableFilter("My queue is sorted by date. Choose a team queue to sort by best fit.")
         if f.stage:
             keep("stage", Attr("stage").eq(f.stage))
-        _posting_state_rest(f, keep)
+        _rest_as_filter_expression(f, keep)
     elif f.sort == "fit":
         if f.stage not in keys.OPEN_STAGES:
             raise UnservableFilter("Best fit first needs one open stage: choose Applied, Screened, Interview, Offer or On hold.")
@@ -110,11 +110,11 @@ def plan(f: QueueFilter) -> QueryPlan:
         sk = Key("gsi4sk").between(f"{low:03d}#", f"{high:03d}#~") if (f.score_min, f.score_max) != (None, None) else None
         if ids:
             keep("received", Attr("id").between(*ids))
-        _posting_state_rest(f, keep, score=False)
+        _rest_as_filter_expression(f, keep, score=False)
     elif not f.stage:
         index, pk, served = "gsi1", keys.team_applications_partition(f.team), "team, every stage"
         sk = Key("gsi1sk").between(*ids) if ids else None
-        _posting_state_rest(f, keep)
+        _rest_as_filter_expression(f, keep)
     else:
         index, pk, served, sk = _best_filter_index(f, ids, keep)
     condition = Key(f"{index}pk").eq(pk)
@@ -126,7 +126,7 @@ def plan(f: QueueFilter) -> QueryPlan:
     return QueryPlan(index, condition, expression, forward, served)
 
 
-def _posting_state_rest(f: QueueFilter, keep, score: bool = True) -> None:
+def _rest_as_filter_expression(f: QueueFilter, keep, score: bool = True) -> None:
     """Every filter other than stage and date, as filter-expression conditions."""
     if f.posting_id:
         keep("posting", Attr("posting_id").eq(f.posting_id))
@@ -164,12 +164,12 @@ def _best_filter_index(f: QueueFilter, ids, keep):
         sk = Key(f"{index}sk").gte(f"{keys.hours_sort_prefix(f.hours_min)}#")
         if ids:
             keep("received", Attr("id").between(*ids))
-        _posting_state_rest(rest, keep)
+        _rest_as_filter_expression(rest, keep)
         return index, pk, served, sk
     else:
         index, pk, served = "gsi2", keys.team_stage_partition(f.team, stage), "stage"
     sk = Key(f"{index}sk").between(*ids) if ids else None
-    _posting_state_rest(rest, keep)
+    _rest_as_filter_expression(rest, keep)
     return index, pk, served, sk
 
 

@@ -4,7 +4,7 @@ from boto3.dynamodb.conditions import Key
 
 from portal.applications.repository import ApplicationRepository
 from portal.applications.services import submit_application
-from portal.applications.stages import InvalidTransition, StageConflict, move_stage
+from portal.applications.stages import InvalidTransition, StageConflict, assign_application, move_stage
 from tests.factories import make_answers, make_posting
 
 AT = "2026-11-23T10:00:00Z"
@@ -55,3 +55,23 @@ def test_the_second_of_two_moves_from_the_same_version_gets_a_conflict_with_the_
         move_stage(main_table, application, "rejected", by="b@example.com", at=AT, reason="No reply")
     assert conflict.value.current.stage == "screened"
     assert conflict.value.current.moved_by == "a@example.com"
+
+
+def test_the_filter_indexes_follow_the_stage(main_table, application):
+    moved = move_stage(main_table, application, "screened", by="pipeline", at=AT, extra={"flags": ["veteran"]})
+    team = "team-stages"
+    assert _in_index(main_table, "gsi9", "gsi9pk", f"TEAM#{team}#STAGE#screened#SHIFT#day", moved.id)
+    assert not _in_index(main_table, "gsi9", "gsi9pk", f"TEAM#{team}#STAGE#applied#SHIFT#day", moved.id)
+    assert _in_index(main_table, "gsi14", "gsi14pk", f"TEAM#{team}#STAGE#screened#FLAG#veteran", moved.id)
+    assert _in_index(main_table, "gsi5", "gsi5pk", f"POSTING#{moved.posting_id}#STAGE#screened", moved.id)
+
+
+def test_assigning_keeps_the_stage_bumps_the_version_and_locks_like_a_move(main_table, application):
+    assigned = assign_application(main_table, application, "r2@example.com", by="lead@example.com", at=AT)
+    assert (assigned.stage, assigned.version, assigned.assignee) == ("applied", 2, "r2@example.com")
+    assert _in_index(main_table, "gsi3", "gsi3pk", "ASSIGNEE#r2@example.com", application.id)
+    with pytest.raises(StageConflict) as conflict:
+        move_stage(main_table, application, "screened", by="b@example.com", at=AT)
+    assert conflict.value.current.assignee == "r2@example.com"
+    unassigned = assign_application(main_table, assigned, None, by="lead@example.com", at=AT)
+    assert not _in_index(main_table, "gsi3", "gsi3pk", "ASSIGNEE#r2@example.com", unassigned.id)
