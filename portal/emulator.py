@@ -2,14 +2,14 @@
 
 moto keeps a table's stream inside the table object, and to undo a cancelled TransactWriteItems it deep-copies the
 whole table, stream included, once per item of the transaction, then puts the copy back. Three things follow that
-real DynamoDB does not do: a transaction of six writes copies the table six times; every copy costs time in
-proportion to everything ever written (the stream only grows), so the pipeline slows down the longer the emulator
-runs; and after a cancelled transaction the stream is another object, so a shard iterator taken before it never
-sees another record.
+real DynamoDB does not do: a transaction costs time in proportion to everything in the table and everything ever
+written to it (the stream only grows), so the pipeline slows down the longer the emulator runs; and after a
+cancelled transaction the stream is another object, so a shard iterator taken before it never sees another record.
 
-``fix_streams_in_transactions`` copies each table once per transaction, lets the copy share the one stream, and
-drops the records of the writes a cancelled transaction undid, which is what DynamoDB shows: no records for a
-transaction that did not happen. Nothing here is imported on Lambda.
+``fix_streams_in_transactions`` gives moto, for its undo, one copy per table that shares the untouched items and
+the stream and holds its own copies of the items the transaction writes; and it drops the records of the writes
+a cancelled transaction undid, which is what DynamoDB shows: no records for a transaction that did not happen.
+Nothing here is imported on Lambda.
 """
 from __future__ import annotations
 
@@ -33,10 +33,14 @@ def fix_streams_in_transactions() -> None:
 
     @functools.wraps(undo_by_copies)
     def transact_write_items(self, transact_items):
-        names = {op.get("TableName") for item in transact_items for op in item.values() if isinstance(op, dict)}
-        tables = [self.tables[name] for name in names if name in self.tables]
+        touched: dict[str, list[dict]] = {}
+        for item in transact_items:
+            for op_type, op in item.items():
+                if isinstance(op, dict) and op.get("TableName") in self.tables:
+                    touched.setdefault(op["TableName"], []).append(op.get("Key") or op.get("Item") or {})
+        tables = [self.tables[name] for name in touched]
         shards = [(t.stream_shard, len(t.stream_shard.items)) for t in tables if t.stream_shard is not None]
-        _undo_copies.by_id = {id(t): copy.deepcopy(t) for t in tables}
+        _undo_copies.by_id = {id(t): _undo_copy(t, touched[t.name]) for t in tables}
         try:
             return undo_by_copies(self, transact_items)
         except Exception:
@@ -57,4 +61,27 @@ def _table_deepcopy(table, memo):
     clone = table.__class__.__new__(table.__class__)
     memo[id(table)] = clone
     clone.__dict__.update(copy.deepcopy(table.__dict__, memo))
+    return clone
+
+
+def _undo_copy(table, keys: list[dict]):
+    """The table as it is, sharing every item but those at ``keys``, which the transaction may change in place."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    clone = copy.copy(table)
+    clone.items = copy.copy(table.items)
+    for key in keys:
+        if table.hash_key_attr not in key:
+            continue
+        hash_value = DynamoType(key[table.hash_key_attr])
+        if table.range_key_attr is None:
+            if hash_value in table.items:
+                clone.items[hash_value] = copy.deepcopy(table.items[hash_value])
+            continue
+        if table.range_key_attr not in key or hash_value not in table.items:
+            continue
+        range_value = DynamoType(key[table.range_key_attr])
+        clone.items[hash_value] = dict(clone.items[hash_value])
+        if range_value in table.items[hash_value]:
+            clone.items[hash_value][range_value] = copy.deepcopy(table.items[hash_value][range_value])
     return clone
