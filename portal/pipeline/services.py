@@ -87,6 +87,8 @@ def process_batch(pipeline: Pipeline, raw_records) -> dict:
             continue
         try:
             handle_record(pipeline, record)
+        except MalformedRecord as exc:
+            log.warning("skipped record %s (%s): %s", record.sequence_number, record.event_name, exc)
         except Exception as exc:  # noqa: BLE001 - one failing record must not sink the others
             blocked.add(record.item_key)
             failures.append(record.sequence_number)
@@ -102,12 +104,28 @@ def _error_name(exc: Exception) -> str:
     return code or type(exc).__name__
 
 
+# What the pipeline reads from each image; an item without them is of a shape it does not know, and is skipped.
+APPLICATION_FIELDS = ("id", "submission_id", "posting_id", "team", "stage", "version", "contact", "location",
+                      "preferences")
+STATUS_FIELDS = ("submission_id", "contact_email")
+
+
+def _require(image: dict | None, fields: tuple[str, ...], what: str) -> None:
+    missing = [name for name in fields if image is None or image.get(name) is None]
+    if missing:
+        raise MalformedRecord(f"the {what} lacks {', '.join(missing)}")
+
+
 def handle_record(pipeline: Pipeline, record: StreamRecord) -> None:
     entity = record.entity
     if entity == "application" and record.keys.get("sk") == keys.APPLICATION_SK:
+        for image in (record.new, record.old):
+            if image is not None:
+                _require(image, APPLICATION_FIELDS, "application")
         {INSERT: screen_application, MODIFY: application_changed, REMOVE: application_removed}[record.event_name](
             pipeline, record)
     elif entity == "status" and record.event_name == INSERT:
+        _require(record.new, STATUS_FIELDS, "status item")
         send_confirmation(pipeline, record.new)
     elif entity == "posting":
         posting_changed(pipeline, record)

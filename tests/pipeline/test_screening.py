@@ -182,11 +182,14 @@ def test_foreign_and_malformed_records_are_skipped_without_failing_the_batch(mai
     del no_sequence["dynamodb"]["SequenceNumber"]
     bad_image = copy.deepcopy(real)
     bad_image["dynamodb"]["NewImage"] = {"pk": {"X": "?"}}
-    batch = [other_table, foreign, "not a record", no_sequence, bad_image, {"eventName": "INSERT"}, real]
+    unknown_shape = copy.deepcopy(real)
+    del unknown_shape["dynamodb"]["NewImage"]["posting_id"]
+    batch = [other_table, foreign, "not a record", no_sequence, bad_image, {"eventName": "INSERT"}, unknown_shape,
+             real]
     assert handle({"Records": batch}) == {"batchItemFailures": []}
     assert _app(main_table, application_id)["stage"] == "screened"
     skipped = [r for r in caplog.records if "skipped record" in r.getMessage()]
-    assert len(skipped) == 6
+    assert len(skipped) == 7
     assert not any(application_id in r.getMessage() or "sam." in r.getMessage() for r in caplog.records)
     assert handle({"Nothing": []}) == {"batchItemFailures": []}
 
@@ -197,3 +200,19 @@ def test_no_mail_is_sent_for_screening(main_table, stream, handle, posting, recr
     handle(stream.event())
     handle(stream.event())
     assert sent_mail(answers.contact.email) == []
+
+
+def test_on_lambda_the_handler_builds_the_app_once_from_the_environment(monkeypatch, stack, main_table, stream,
+                                                                        posting, recruiters, submit):
+    import portal.pipeline
+
+    monkeypatch.setenv("PORTAL_STACK_NAME", stack["StackName"])
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "lambda-secret")
+    monkeypatch.setattr(portal.pipeline, "_app", None)
+    [application_id] = submit([posting])
+    assert portal.pipeline.handle(stream.event(), None) == {"batchItemFailures": []}
+    built = portal.pipeline._app
+    assert built is not None and built.config["MAIN_TABLE"] == main_table.name
+    assert portal.pipeline.handle(stream.event(), None) == {"batchItemFailures": []}
+    assert portal.pipeline._app is built
+    assert _app(main_table, application_id)["stage"] == "screened"
