@@ -200,8 +200,9 @@ class SitePublisher:
                              for name, number in opened])
         numbered = {ref for ref in changed if ref not in opened}
         numbered |= {(name, number - 1) for name, number in opened if number > 1}
-        self.bucket.put_all([self.renderer.listing_page(listing(name), number, manifest.newest(name), pages[(name, number)])
-                             for name, number in sorted(numbered)])
+        self.bucket.put_all([
+            self.renderer.listing_page(listing(name), number, manifest.newest(name), pages[(name, number)])
+            for name, number in sorted(numbered)])
         fronts = sorted({name for name, number in changed if number >= manifest.newest(name) - 1})
         self.bucket.put_all([self._front_page(name, manifest.newest(name), pages) for name in fronts])
 
