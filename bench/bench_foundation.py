@@ -1,4 +1,4 @@
-"""Figures of the foundation: cold import time, and DynamoDB calls for one application and one /jobs/ page.
+"""Figures of the foundation: cold import time, and DynamoDB calls for one /jobs/ page (applying: bench_apply.py).
 
 /jobs/ is a static page in the site bucket (portal/site), so a visit costs no DynamoDB call at all.
 """
@@ -30,8 +30,7 @@ def cold_import_ms(runs: int = 5) -> float:
 def figures(env) -> dict:
     sys.path.insert(0, str(ROOT))
     from portal.postings.repository import PostingRepository
-    from tests.factories import apply_form, make_posting
-    from tests.helpers import hidden_fields
+    from tests.factories import make_posting
 
     stack = env.new_stack()
     app = env.new_app(stack)
@@ -39,14 +38,7 @@ def figures(env) -> dict:
         table = app.extensions["aws"].table(app.config["MAIN_TABLE"])
         postings = [make_posting() for _ in range(60)]
         PostingRepository(table).put_many(postings)
-    client = app.test_client()
     counter = DynamoCallCounter(app)
-
-    form = hidden_fields(client.get(f"/apply/{postings[0].id}").get_data(as_text=True))
-    with counter.counting():
-        resp = client.post(f"/apply/{postings[0].id}", data={**form, **apply_form()})
-    assert resp.status_code == 303, resp.status_code
-    apply_calls = counter.calls
 
     from werkzeug.test import Client
 
@@ -60,4 +52,4 @@ def figures(env) -> dict:
         assert visitor.get("/jobs/").status_code == 200
     jobs_calls = counter.calls
 
-    return {"cold_import_ms": cold_import_ms(), "apply_ddb_calls": apply_calls, "jobs_page_ddb_calls": jobs_calls}
+    return {"cold_import_ms": cold_import_ms(), "jobs_page_ddb_calls": jobs_calls}

@@ -42,6 +42,13 @@ def _defaults() -> dict:
         "QUEUE_PAGE_SIZE": 50,
         "EXPORT_MAX_ROWS": 10_000,
         "RESUME_LINK_SECONDS": 120,
+        # Spam defence without puzzles: a form sent back faster than this is refused (and kept), and
+        # submissions are counted per IP address an hour and per e-mail address a day, in DynamoDB.
+        "APPLY_MIN_FILL_SECONDS": 3,
+        "APPLY_LIMIT_PER_IP_HOUR": 20,
+        "APPLY_LIMIT_PER_EMAIL_DAY": 10,
+        # How long applications are kept, as the privacy notice on the form says.
+        "RETENTION_MONTHS": 24,
     }
 
 
@@ -102,6 +109,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal import aws, cli, site
     from portal.admin import bp as admin_bp
     from portal.apply import bp as apply_bp
+    from portal.selfid import bp as selfid_bp
+    from portal.status import bp as status_bp
     from portal.security import csrf
 
     aws.init_app(app)
@@ -111,6 +120,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     site.init_app(app)
     app.register_blueprint(apply_bp, url_prefix="/apply")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(status_bp, url_prefix="/applications")
+    app.register_blueprint(selfid_bp, url_prefix="/applications")
 
     @app.get("/healthz")
     def healthz():

@@ -28,7 +28,9 @@ class AwsResources:
         return self.dynamodb.Table(name)
 
     def client(self, service: str):
-        return self.session.client(service, config=RETRY_CONFIG)
+        # S3 signs with SigV4: presigned résumé links and uploads then expire as asked and work in every region.
+        config = RETRY_CONFIG.merge(Config(signature_version="s3v4")) if service == "s3" else RETRY_CONFIG
+        return self.session.client(service, config=config)
 
 
 def init_app(app) -> None:

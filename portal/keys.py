@@ -41,6 +41,10 @@ Site manifest (pages, chunks)          GetItem    pk=SITE#MANIFEST, sk=SITE     
 Site listing page members              GetItem    pk=SITE#LIST#<name>, sk=PAGE#<n>        table
 Site publish lock                      Put, cond  pk=SITE#LOCK, sk=SITE                   table
 Site placement of a posting            GetItem    pk=SITE#PLACED#<id>, sk=SITE            table
+Submissions from one IP or e-mail      Update     pk=RATE#<kind>#<hmac>#<window>          table (TTL expires_at)
+EEO counts of a team (self-ID)         GetItem    pk=COUNTS#EEO#<team>, sk=COUNTS         table
+Self-ID answers of a submission        Put/Del    pk=SELFID#<submission id>               selfid table
+Erasures of one month (audit)          Query      pk=ERASURES#<yyyy-mm>                   table
 =====================================  =========  ======================================  =============================
 
 Sort keys that list things newest first are ULIDs (or ``<date>#<id>``), so lexical order is time order.
@@ -275,3 +279,19 @@ def login_attempts(kind: str, identity_hash: str, window: str) -> dict:
     ``identity_hash`` is a keyed hash, so neither the e-mail nor the IP address is stored; the item expires by TTL.
     """
     return {"pk": f"LOGIN#{kind}#{identity_hash}#{window}", "sk": "LOGIN"}
+def rate_limit(kind: str, identity_hash: str, window: str) -> dict:
+    """A counter of submissions from one IP or e-mail (``kind``) in one time window; expires by TTL (expires_at).
+
+    ``identity_hash`` is a keyed hash, so neither the IP address nor the e-mail address is ever stored.
+    """
+    return {"pk": f"RATE#{kind}#{identity_hash}#{window}", "sk": "RATE"}
+
+
+def selfid(submission_id: str) -> dict:
+    """The voluntary self-identification answers of one submission, in the separate self-ID table."""
+    return {"pk": f"SELFID#{submission_id}"}
+
+
+def erasure_audit(month: str, submission_id: str) -> dict:
+    """The record that a submission's data was erased at the applicant's request; it holds no personal data."""
+    return {"pk": f"ERASURES#{month}", "sk": submission_id}

@@ -5,6 +5,7 @@ from flask import current_app
 
 from portal.accounts.repository import AccountRepository
 from portal.applications.repository import ApplicationRepository
+from portal.applications.resumes import ResumeStore
 from portal.audit.repository import AuditRepository
 from portal.aws import resources
 from portal.postings.repository import PostingRepository
@@ -20,6 +21,10 @@ def postings() -> PostingRepository:
 
 def applications() -> ApplicationRepository:
     return ApplicationRepository(main_table())
+
+
+def resumes() -> ResumeStore:
+    return ResumeStore(resources().client("s3"), current_app.config["RESUME_BUCKET"])
 
 
 def accounts() -> AccountRepository:

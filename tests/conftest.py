@@ -59,7 +59,9 @@ def main_table(stack):
 
 @pytest.fixture(scope="module")
 def app(stack):
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "STACK_NAME": stack["StackName"], "LOCAL_MODE": True})
+    # No minimum fill time here: tests send forms at machine speed (tests/apply/test_spam.py checks the real one).
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "STACK_NAME": stack["StackName"], "LOCAL_MODE": True,
+                       "APPLY_MIN_FILL_SECONDS": 0})
 
 
 @pytest.fixture

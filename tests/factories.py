@@ -74,6 +74,7 @@ def apply_form(**overrides) -> dict:
         "hours_max": "30",
         "shifts": ["day", "weekend"],
         "workplace": "onsite",
+        "consent": "y",
     }
     data.update(overrides)
     return data

@@ -18,6 +18,15 @@ STAGE_LABELS = {
 }
 
 CONTACT_METHODS = {"email": "E-mail", "phone": "Phone call", "text": "Text message"}
+MAX_POSTINGS_PER_SUBMISSION = 5
+
+# What an applicant may share for matching and programmes (not self-ID data: see portal/selfid/).
+CIRCUMSTANCES = {
+    "military_spouse": "I am a military spouse or partner",
+    "veteran": "I am a veteran",
+    "student": "I am a student",
+    "parent_carer": "I am a parent or carer",
+}
 
 
 @dataclasses.dataclass
@@ -36,10 +45,30 @@ class Location:
 
 @dataclasses.dataclass
 class Preferences:
+    """What the applicant can work. The pipeline reads these by plain name (hours_min, start_date, ...)."""
+
     hours_min: int
     hours_max: int
     shifts: list[str]
     workplace: str
+    start_date: str = ""  # earliest start, ISO date
+    term_dates: dict = dataclasses.field(default_factory=dict)  # students: {"start": ISO, "end": ISO} of term time
+    summer_only: bool = False  # students who can work only outside term
+    max_commute_miles: int | None = None  # on-site roles: the longest commute acceptable
+    # military_spouse, may_relocate, move_date (ISO), veteran, student, parent_carer (bools), accommodation (text)
+    circumstances: dict = dataclasses.field(default_factory=dict)
+    programmes: list[str] = dataclasses.field(default_factory=list)  # interest: tuition, apprenticeship, ...
+
+    @classmethod
+    def from_item(cls, item: dict) -> "Preferences":
+        known = {f.name for f in dataclasses.fields(cls)}
+        data = {k: v for k, v in item.items() if k in known}
+        data["hours_min"], data["hours_max"] = int(data["hours_min"]), int(data["hours_max"])
+        if data.get("max_commute_miles") is not None:
+            data["max_commute_miles"] = int(data["max_commute_miles"])
+        data["shifts"] = list(data.get("shifts", []))
+        data["programmes"] = list(data.get("programmes", []))
+        return cls(**data)
 
 
 @dataclasses.dataclass
@@ -67,6 +96,9 @@ class Application:
     # Recruiters' annotations: plain attribute updates that do not bump the version (see portal/applications/notes.py).
     tags: list[str] = dataclasses.field(default_factory=list)
     rating: int | None = None  # 1 to 5
+    rank: int = 1  # the applicant's order of preference among the postings of one submission (1 = first choice)
+    distance_miles: int | None = None  # on-site and hybrid roles: from the applicant's ZIP code to the site
+    resume_key: str = ""  # S3 key of the checked résumé, when one was uploaded (never the file's name)
 
     @property
     def stage_label(self) -> str:
@@ -77,8 +109,6 @@ class Application:
 
     @classmethod
     def from_item(cls, item: dict) -> "Application":
-        prefs = dict(item["preferences"])
-        prefs["hours_min"], prefs["hours_max"] = int(prefs["hours_min"]), int(prefs["hours_max"])
         return cls(
             id=item["id"],
             submission_id=item["submission_id"],
@@ -87,7 +117,7 @@ class Application:
             team=item["team"],
             contact=Contact(**item["contact"]),
             location=Location(**item["location"]),
-            preferences=Preferences(**prefs),
+            preferences=Preferences.from_item(item["preferences"]),
             stage=item["stage"],
             created_at=item["created_at"],
             updated_at=item["updated_at"],
@@ -101,4 +131,7 @@ class Application:
             stage_reason=item.get("stage_reason", ""),
             tags=sorted(item.get("tags", [])),
             rating=int(item["rating"]) if item.get("rating") is not None else None,
+            rank=int(item.get("rank", 1)),
+            distance_miles=int(item["distance_miles"]) if item.get("distance_miles") is not None else None,
+            resume_key=item.get("resume_key", ""),
         )

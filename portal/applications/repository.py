@@ -1,18 +1,36 @@
 """DynamoDB access for applications and their submissions. Handed its table; knows nothing of the rules."""
 from __future__ import annotations
 
+import dataclasses
+
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from portal import keys
+from portal.applications.models import Application, Preferences
+from portal.applications.stages import StageConflict, _plain, application_index_keys
 from portal.dynamo import transact_write_items
-from portal.applications.models import Application
-from portal.applications.stages import application_index_keys
 from portal.paging import Page
 
 
 class DuplicateSubmission(Exception):
     """The submission token was used before: the earlier submission stands."""
+
+
+class RateLimited(Exception):
+    """Too many submissions from one IP address or e-mail address in the current window."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+@dataclasses.dataclass(frozen=True)
+class RateCounter:
+    kind: str  # "IP" or "EMAIL"
+    key: dict
+    limit: int
+    expires_at: int  # epoch seconds, for DynamoDB's TTL
 
 
 class ApplicationRepository:
@@ -28,12 +46,14 @@ class ApplicationRepository:
             **_storable(application.to_item()),
         }
 
-    def create_submission(self, token: str, reference: str, applications: list[Application], created_at: str) -> None:
-        """Write the submission marker and its applications in one transaction.
+    def create_submission(self, token: str, reference: str, applications: list[Application], created_at: str,
+                          status_item: dict | None = None, rate_counters: tuple = ()) -> None:
+        """Write the submission marker, its applications, its status item and its rate counters in one transaction.
 
         The marker's condition makes a re-sent POST with the same token fail as a whole, so a double
-        click or a retry can never produce a second set of applications. On a DynamoDB without transactions
-        (dynalite) this raises portal.dynamo.TransactionsUnsupported and writes nothing.
+        click or a retry can never produce a second set of applications. Each rate counter (a ``RateCounter``)
+        only counts while below its limit, so a submission over a limit is refused without writing anything.
+        On a DynamoDB without transactions (dynalite) this raises portal.dynamo.TransactionsUnsupported.
         """
         marker = {
             **keys.submission(token),
@@ -42,22 +62,35 @@ class ApplicationRepository:
             "application_ids": [a.id for a in applications],
             "created_at": created_at,
         }
-        # The resource's client serializes plain Python values itself, as the Table methods do.
-        client = self.table.meta.client
-        items = [marker] + [self._item(a) for a in applications]
+        puts = [marker] + [self._item(a) for a in applications] + ([status_item] if status_item else [])
+        transact = [
+            {"Put": {"TableName": self.table.name, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
+            for item in puts
+        ]
+        transact += [
+            {"Update": {
+                "TableName": self.table.name,
+                "Key": counter.key,
+                "UpdateExpression": "ADD #n :one SET expires_at = if_not_exists(expires_at, :expires)",
+                "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
+                "ExpressionAttributeNames": {"#n": "n"},
+                "ExpressionAttributeValues": {":one": 1, ":limit": counter.limit, ":expires": counter.expires_at},
+            }}
+            for counter in rate_counters
+        ]
         try:
-            transact_write_items(
-                client,
-                [
-                    {"Put": {"TableName": self.table.name, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
-                    for item in items
-                ],
-            )
+            # The resource's client serializes plain Python values itself, as the Table methods do.
+            transact_write_items(self.table.meta.client, transact)
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "TransactionCanceledException":
-                reasons = exc.response.get("CancellationReasons") or []
-                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                    raise DuplicateSubmission(token) from exc
+            if exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            failed = [i for i, r in enumerate(exc.response.get("CancellationReasons") or [])
+                      if r.get("Code") == "ConditionalCheckFailed"]
+            if 0 in failed:
+                raise DuplicateSubmission(token) from exc
+            over = [rate_counters[i - len(puts)] for i in failed if i >= len(puts)]
+            if over:
+                raise RateLimited(over[0].kind) from exc
             raise
 
     def put_many(self, applications: list[Application]) -> None:
@@ -68,6 +101,69 @@ class ApplicationRepository:
 
     def get_submission(self, token: str) -> dict | None:
         return self.table.get_item(Key=keys.submission(token), ConsistentRead=True).get("Item")
+
+    def get_status(self, token_hash: str) -> dict | None:
+        return self.table.get_item(Key=keys.status(token_hash), ConsistentRead=True).get("Item")
+
+    def update_preferences(self, application: Application, preferences: Preferences, at: str) -> Application:
+        """Replace the preferences if the application is still at the version the caller saw; bump the version.
+
+        Raises StageConflict (with the application as it is now) when it changed meanwhile.
+        """
+        try:
+            resp = self.table.update_item(
+                Key=keys.application(application.id),
+                UpdateExpression="SET preferences = :p, version = :next, updated_at = :at",
+                ConditionExpression="attribute_exists(pk) AND version = :seen",
+                ExpressionAttributeValues={":p": dataclasses.asdict(preferences), ":next": application.version + 1,
+                                           ":at": at, ":seen": application.version},
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            old = exc.response.get("Item")
+            raise StageConflict(Application.from_item(_plain(old)) if old else None) from exc
+        return Application.from_item(resp["Attributes"])
+
+    def link_resume(self, token_hash: str, application_ids: list[str], resume_key: str, at: str) -> None:
+        """Record the checked résumé on the status item and on every application of the submission, at once."""
+        updates = [{"Update": {
+            "TableName": self.table.name, "Key": keys.status(token_hash),
+            "UpdateExpression": "SET resume_key = :k", "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeValues": {":k": resume_key}}}]
+        updates += [{"Update": {
+            "TableName": self.table.name, "Key": keys.application(i),
+            "UpdateExpression": "SET resume_key = :k, updated_at = :at", "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeValues": {":k": resume_key, ":at": at}}} for i in application_ids]
+        transact_write_items(self.table.meta.client, updates)
+
+    def item_keys_of(self, application_id: str) -> list[dict]:
+        """Keys of every item of one application: the record itself and its stage history."""
+        keys_found, kwargs = [], {"KeyConditionExpression": Key("pk").eq(keys.application(application_id)["pk"]),
+                                  "ProjectionExpression": "pk, sk"}
+        while True:
+            resp = self.table.query(**kwargs)
+            keys_found += resp["Items"]
+            if not resp.get("LastEvaluatedKey"):
+                return keys_found
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+    def erase(self, deletes: list[dict], selfid_table: str, selfid_key: dict, audit_item: dict) -> None:
+        """Delete these main-table items and the self-ID item, and write the audit item, in one transaction.
+
+        The self-ID table is only ever deleted from by key here; it is never read on this path.
+        """
+        client = self.table.meta.client
+        ops = [{"Delete": {"TableName": self.table.name, "Key": k}} for k in deletes]
+        ops.append({"Delete": {"TableName": selfid_table, "Key": selfid_key}})
+        ops.append({"Put": {"TableName": self.table.name, "Item": audit_item}})
+        # A transaction holds at most 100 operations; a very long history is deleted in earlier batches first.
+        while len(ops) > 100:
+            batch, ops = ops[:99], ops[99:]
+            transact_write_items(client, batch)
+        transact_write_items(client, ops)
 
     def get(self, application_id: str) -> Application | None:
         item = self.table.get_item(Key=keys.application(application_id)).get("Item")

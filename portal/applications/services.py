@@ -1,18 +1,30 @@
-"""Rules for applying: turning one validated submission into application records, exactly once."""
+"""Rules for applying: which postings fit where the applicant lives, and one submission written exactly once."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import hashlib
+import hmac
 
 from ulid import ULID
 
-from portal import clock
-from portal.applications.models import APPLIED, Application, Contact, Location, Preferences
-from portal.applications.repository import ApplicationRepository, DuplicateSubmission
-from portal.postings.models import Posting
+from portal import clock, geo, keys
+from portal.applications import tokens
+from portal.applications.models import (
+    APPLIED, MAX_POSTINGS_PER_SUBMISSION, Application, Contact, Location, Preferences,
+)
+from portal.applications.repository import ApplicationRepository, DuplicateSubmission, RateCounter, RateLimited
+from portal.postings.models import REMOTE, Posting
+from portal.postings.services import is_open
+
 
 
 class PostingNotOpen(Exception):
     """The posting cannot take applications (closed, expired or never published)."""
+
+
+class TooManyPostings(ValueError):
+    """More postings than one submission may hold, or the same posting twice."""
 
 
 @dataclasses.dataclass
@@ -27,18 +39,86 @@ class Submission:
     reference: str
     application_ids: list[str]
     duplicate: bool = False
+    status_token: str = ""  # the private status link's token, when the submission has a status page
+
+
+@dataclasses.dataclass(frozen=True)
+class RateLimits:
+    """Submissions allowed per IP address an hour and per e-mail address a day, counted in DynamoDB (TTL)."""
+
+    secret_key: str
+    client_ip: str
+    per_ip_hour: int = 20
+    per_email_day: int = 10
+
+    def counters(self, email: str, now: datetime.datetime) -> tuple[RateCounter, ...]:
+        hour, day = now.strftime("%Y%m%d%H"), now.strftime("%Y%m%d")
+        epoch = int(now.timestamp())
+        # A day's slack past the window before TTL removes a counter: DynamoDB deletes expired items lazily anyway.
+        return (
+            RateCounter("IP", keys.rate_limit("IP", self._hash(self.client_ip), hour), self.per_ip_hour,
+                        epoch + 3600 + 86400),
+            RateCounter("EMAIL", keys.rate_limit("EMAIL", self._hash(email.lower()), day), self.per_email_day,
+                        epoch + 2 * 86400),
+        )
+
+    def _hash(self, value: str) -> str:
+        # Keyed, so the stored key cannot be reversed into an address by hashing guesses.
+        return hmac.new(self.secret_key.encode(), f"rate:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def location_problems(postings: list[Posting], state: str) -> list[str]:
+    """One message per remote posting that does not take applicants living in ``state``."""
+    problems = []
+    for posting in postings:
+        if posting.workplace == REMOTE and posting.remote_states and state not in posting.remote_states:
+            problems.append(
+                f"{posting.title} is open only to people living in {', '.join(posting.remote_states)}; "
+                f"your ZIP code is in {geo.state_name(state)}.")
+    return problems
+
+
+def distances(postings: list[Posting], zip_code: str) -> dict[str, int]:
+    """Miles (straight line, rounded) from the applicant's ZIP code to each posting's site, for on-site and hybrid roles."""
+    place = geo.lookup_zip(zip_code)
+    out = {}
+    for posting in postings:
+        address = posting.address
+        if place is None or posting.workplace == REMOTE or address is None or address.lat is None:
+            continue
+        out[posting.id] = round(geo.distance_miles(place.lat, place.lon, float(address.lat), float(address.lon)))
+    return out
+
+
+def benefits_notes(postings: list[Posting], hours_max: int) -> list[str]:
+    """A note per posting whose benefits threshold is above the most hours the applicant can work. Not an error."""
+    return [
+        f"{p.title}: benefits start from {p.benefits_hours} hours a week, and you chose at most {hours_max}."
+        for p in postings if hours_max < p.benefits_hours
+    ]
 
 
 def submit_application(
-    repo: ApplicationRepository, postings: list[Posting], answers: ApplicationInput, token: str
+    repo: ApplicationRepository, postings: list[Posting], answers: ApplicationInput, token: str, *,
+    secret_key: str | None = None, limits: RateLimits | None = None,
 ) -> Submission:
-    """Create one application per posting, linked by one submission, or return the earlier one for this token.
+    """Create one application per posting (ranked in the order given), linked by one submission, exactly once.
 
-    The token comes from the form, so a double click, a browser retry or a re-sent POST all name the same
-    submission; the repository's conditional transaction lets only the first one write.
+    The token comes from the form (or the API's Idempotency-Key), so a double click, a browser retry or a
+    re-sent POST all name the same submission; the repository's conditional transaction lets only the first
+    one write. With ``secret_key`` the transaction also writes the status item of the private status link
+    (only the token's hash is stored); with ``limits`` it counts the submission against the rate limits.
+    Raises RateLimited and TooManyPostings. Where the applicant lives is checked by the callers (location_problems)
+    before this, with a message at the ZIP field; the pipeline holds any remote mismatch that still gets through.
     """
-    now = clock.iso(clock.now())
+    if not postings or len(postings) > MAX_POSTINGS_PER_SUBMISSION:
+        raise TooManyPostings(f"Choose from 1 to {MAX_POSTINGS_PER_SUBMISSION} jobs.")
+    if len({p.id for p in postings}) != len(postings):
+        raise TooManyPostings("Each job can be chosen once.")
+    moment = clock.now()
+    now = clock.iso(moment)
     reference = str(ULID())
+    miles = distances(postings, answers.location.zip)
     applications = [
         Application(
             id=str(ULID()),
@@ -52,12 +132,57 @@ def submit_application(
             stage=APPLIED,
             created_at=now,
             updated_at=now,
+            rank=rank,
+            distance_miles=miles.get(posting.id),
         )
-        for posting in postings
+        for rank, posting in enumerate(postings, start=1)
     ]
+    status_item, status_token = None, ""
+    if secret_key is not None:
+        status_token = tokens.status_token(secret_key, reference)
+        status_item = {
+            **keys.status(tokens.token_hash(status_token)),
+            "entity": "status",
+            "submission_id": reference,
+            "reference": reference,
+            "submission_token": token,  # the form's idempotency token, so erasure can remove its marker too
+            "application_ids": [a.id for a in applications],
+            "teams": sorted({a.team for a in applications}),
+            "contact_name": answers.contact.name,
+            "contact_email": answers.contact.email,
+            "posting_titles": [p.title for p in postings],
+            "created_at": now,
+        }
+    counters = limits.counters(answers.contact.email, moment) if limits else ()
     try:
-        repo.create_submission(token, reference, applications, now)
+        repo.create_submission(token, reference, applications, now, status_item=status_item, rate_counters=counters)
     except DuplicateSubmission:
         earlier = repo.get_submission(token)
-        return Submission(earlier["reference"], list(earlier["application_ids"]), duplicate=True)
-    return Submission(reference, [a.id for a in applications])
+        again_token = tokens.status_token(secret_key, earlier["reference"]) if secret_key is not None else ""
+        return Submission(earlier["reference"], list(earlier["application_ids"]), duplicate=True,
+                          status_token=again_token)
+    return Submission(reference, [a.id for a in applications], status_token=status_token)
+
+
+def more_postings(repo, posting_ids: list[str], first: Posting, today: datetime.date) -> tuple[list[Posting], dict]:
+    """The further postings chosen, in the order given, and a message for each choice that cannot be taken.
+
+    ``repo`` is a PostingRepository. Messages are keyed by the position in ``posting_ids``.
+    """
+    found = {p.id: p for p in repo.get_many(posting_ids)}
+    chosen, problems, seen = [], {}, {first.id}
+    for n, posting_id in enumerate(posting_ids):
+        posting = found.get(posting_id)
+        if posting is None or not is_open(posting, today):
+            problems[n] = "That job no longer takes applications. Choose another, or none."
+        elif posting_id in seen:
+            problems[n] = "You chose that job already. Choose another, or none."
+        else:
+            seen.add(posting_id)
+            chosen.append(posting)
+    return chosen, problems
+
+
+def other_open_postings(repo, first: Posting, today: datetime.date, limit: int = 100) -> list[Posting]:
+    """Open postings to offer beside ``first`` on the form, newest first (one Query of the published index)."""
+    return [p for p in repo.list_published(limit).items if p.id != first.id and is_open(p, today)]

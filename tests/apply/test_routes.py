@@ -117,4 +117,8 @@ def test_the_form_asks_nothing_twice_and_marks_no_checkbox_as_required(client, p
     html = client.get(f"/apply/{posting.id}").get_data(as_text=True)
     assert 'name="state"' not in html, "the state comes from the ZIP code"
     boxes = [tag for tag in re.findall(r"<input[^>]*>", html) if 'type="checkbox"' in tag]
-    assert len(boxes) == 5 and not any("required" in tag for tag in boxes)
+    grouped = [tag for tag in boxes if 'name="shifts"' in tag or 'name="programmes"' in tag]
+    assert len(grouped) == 8 and not any("required" in tag for tag in grouped)
+    assert [tag for tag in boxes if "required" in tag] == [t for t in boxes if 'name="consent"' in t], \
+        "only the consent box is required"
+    assert html.count('name="hours_min"') == 1 and html.count('name="email"') == 1

@@ -39,6 +39,7 @@ def test_apply_then_recruiter_sees_the_application(page, live_server, posting):
     page.get_by_label("Most hours a week").fill("30")
     page.get_by_label("Night").check()
     page.get_by_label("On-site").check()
+    page.get_by_label("I agree").check()
     page.get_by_role("button", name="Send application").click()
 
     page.get_by_role("heading", name="Thank you: your application is in").wait_for()
