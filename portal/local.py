@@ -66,7 +66,8 @@ class StreamPoller:
     on-failure message (portal/pipeline/deadletter.py) to the dead-letter queue and moves past it.
     """
 
-    def __init__(self, app, poll_seconds: float, max_retry_attempts: int, batch_size: int = 100):
+    # Smaller batches than the trigger's 100: Ctrl-C waits for the batch in hand, and a submission for the backlog.
+    def __init__(self, app, poll_seconds: float, max_retry_attempts: int, batch_size: int = 25):
         self.app = app
         self.poll_seconds = poll_seconds
         self.max_retry_attempts = max_retry_attempts
