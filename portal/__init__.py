@@ -108,6 +108,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from portal import aws, cli, site
     from portal.admin import bp as admin_bp
+    from portal.api import bp as api_bp
     from portal.apply import bp as apply_bp
     from portal.selfid import bp as selfid_bp
     from portal.status import bp as status_bp
@@ -122,6 +123,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(status_bp, url_prefix="/applications")
     app.register_blueprint(selfid_bp, url_prefix="/applications")
+    csrf.exempt(api_bp)  # JSON only, no cookies: see portal/api/routes.py for what protects it instead
+    app.register_blueprint(api_bp, url_prefix="/api")
 
     @app.get("/healthz")
     def healthz():

@@ -1,0 +1,106 @@
+"""The OpenAPI 3 document of the JSON API; tests validate real responses against these schemas."""
+from __future__ import annotations
+
+from portal.applications.models import CONTACT_METHODS, MAX_POSTINGS_PER_SUBMISSION
+from portal.postings.models import PROGRAMMES, SHIFTS, WORKPLACES
+
+ERROR = {"type": "object", "required": ["error"], "properties": {
+    "error": {"type": "string"},
+    "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+}}
+POSTING_SUMMARY = {"type": "object", "required": ["id", "title", "workplace", "location", "pay", "hours", "apply_url"],
+                   "properties": {
+                       "id": {"type": "string"}, "title": {"type": "string"},
+                       "workplace": {"type": "string", "enum": list(WORKPLACES)},
+                       "location": {"type": "string"}, "pay": {"type": "string"}, "hours": {"type": "string"},
+                       "apply_url": {"type": "string"}}}
+POSTING = {"type": "object", "required": [*POSTING_SUMMARY["required"], "description", "shifts", "benefits_hours",
+                                          "remote_states", "programmes", "is_open"],
+           "properties": {
+               **POSTING_SUMMARY["properties"],
+               "description": {"type": "string"},
+               "shifts": {"type": "array", "items": {"type": "string", "enum": list(SHIFTS)}},
+               "benefits_hours": {"type": "integer"},
+               "remote_states": {"type": "array", "items": {"type": "string"}},
+               "programmes": {"type": "array", "items": {"type": "string"}},
+               "valid_through": {"type": "string"},
+               "is_open": {"type": "boolean"}}}
+POSTING_LIST = {"type": "object", "required": ["postings", "next"], "properties": {
+    "postings": {"type": "array", "items": POSTING_SUMMARY},
+    "next": {"type": "string", "nullable": True}}}
+DATE = {"type": "string", "format": "date"}
+APPLICATION_REQUEST = {
+    "type": "object",
+    "required": ["posting_ids", "name", "email", "phone", "zip", "hours_min", "hours_max", "shifts", "workplace",
+                 "consent"],
+    "properties": {
+        "posting_ids": {"type": "array", "minItems": 1, "maxItems": MAX_POSTINGS_PER_SUBMISSION,
+                        "items": {"type": "string"}, "description": "In the applicant's order of preference."},
+        "name": {"type": "string"}, "email": {"type": "string"}, "phone": {"type": "string"},
+        "preferred_contact": {"type": "string", "enum": list(CONTACT_METHODS)},
+        "zip": {"type": "string"},
+        "max_commute_miles": {"type": "integer"},
+        "hours_min": {"type": "integer"}, "hours_max": {"type": "integer"},
+        "shifts": {"type": "array", "items": {"type": "string", "enum": list(SHIFTS)}},
+        "workplace": {"type": "string", "enum": list(WORKPLACES)},
+        "start_date": DATE, "term_start": DATE, "term_end": DATE, "summer_only": {"type": "boolean"},
+        "military_spouse": {"type": "boolean"}, "may_relocate": {"type": "boolean"}, "move_date": DATE,
+        "veteran": {"type": "boolean"}, "student": {"type": "boolean"}, "parent_carer": {"type": "boolean"},
+        "accommodation": {"type": "string"},
+        "programmes": {"type": "array", "items": {"type": "string", "enum": list(PROGRAMMES)}},
+        "consent": {"type": "boolean"},
+    },
+}
+SUBMISSION = {"type": "object", "required": ["reference", "application_ids", "status_token", "status_url", "notes"],
+              "properties": {
+                  "reference": {"type": "string"},
+                  "application_ids": {"type": "array", "items": {"type": "string"}},
+                  "status_token": {"type": "string"}, "status_url": {"type": "string"},
+                  "notes": {"type": "array", "items": {"type": "string"}}}}
+STATUS = {"type": "object", "required": ["reference", "applications"], "properties": {
+    "reference": {"type": "string"},
+    "applications": {"type": "array", "items": {"type": "object", "required": [
+        "posting_id", "posting_title", "rank", "stage", "stage_label"], "properties": {
+        "posting_id": {"type": "string"}, "posting_title": {"type": "string"}, "rank": {"type": "integer"},
+        "stage": {"type": "string"}, "stage_label": {"type": "string"}}}}}}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Flexwork Jobs API", "version": "1.0.0",
+                 "description": "Postings, applying (idempotent by the Idempotency-Key header) and status."},
+        "paths": {
+            "/api/postings": {"get": {
+                "operationId": "listPostings",
+                "parameters": [{"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}}],
+                "responses": {"200": _json(POSTING_LIST, "Open postings, newest first, one page"),
+                              "400": _json(ERROR, "A cursor this API did not make")}}},
+            "/api/postings/{posting_id}": {"get": {
+                "operationId": "getPosting",
+                "parameters": [{"name": "posting_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _json(POSTING, "One posting"), "404": _json(ERROR, "No such posting")}}},
+            "/api/applications": {"post": {
+                "operationId": "apply",
+                "parameters": [{"name": "Idempotency-Key", "in": "header", "required": True,
+                                "schema": {"type": "string", "minLength": 16, "maxLength": 64}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": APPLICATION_REQUEST}}},
+                "responses": {
+                    "201": _json(SUBMISSION, "Applied"),
+                    "200": _json(SUBMISSION, "Sent before with this Idempotency-Key: the first submission"),
+                    "400": _json(ERROR, "No Idempotency-Key, or a body that is not a JSON object"),
+                    "415": _json(ERROR, "Not application/json"),
+                    "422": _json(ERROR, "Answers that will not do, each explained by field"),
+                    "429": _json(ERROR, "Too many submissions from this address or e-mail"),
+                    "503": _json(ERROR, "Could not be stored just now: send it again with the same key")}}},
+            "/api/applications/{token}": {"get": {
+                "operationId": "getStatus",
+                "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _json(STATUS, "Where each application of the submission stands"),
+                              "404": _json(ERROR, "Unknown or erased")}}},
+        },
+    }
