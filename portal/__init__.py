@@ -125,6 +125,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(selfid_bp, url_prefix="/applications")
     csrf.exempt(api_bp)  # JSON only, no cookies: see portal/api/routes.py for what protects it instead
     app.register_blueprint(api_bp, url_prefix="/api")
+    from portal.dev import bp as dev_bp
+
+    app.register_blueprint(dev_bp, url_prefix="/dev")  # answers 404 outside local mode
 
     @app.get("/healthz")
     def healthz():
