@@ -89,4 +89,6 @@
     }
     if (handled) { event.preventDefault(); }
   });
+  // Says the shortcuts are listening (the script is deferred), so a test never types before they are.
+  document.documentElement.setAttribute("data-shortcuts", "ready");
 })();

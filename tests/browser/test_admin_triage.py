@@ -52,6 +52,11 @@ def _sign_in_with_keyboard(page, live_server, email):
     page.get_by_role("heading", name="Newest applications").wait_for()
 
 
+def _shortcuts_ready(page) -> None:
+    """Wait until triage.js (deferred) listens for keys on this page."""
+    page.locator("html[data-shortcuts=ready]").wait_for(state="attached")
+
+
 def _focused_text(page) -> str:
     return page.evaluate("document.activeElement.textContent.trim()")
 
@@ -63,6 +68,7 @@ def test_a_recruiter_works_through_50_applications_with_the_keyboard_alone(brows
     _sign_in_with_keyboard(page, live_server, "keys@example.com")
     page.goto(f"{live_server}/admin/queues/keys/?stage=applied&sort=oldest")
     assert axe_violations(page) == []
+    _shortcuts_ready(page)
     page.keyboard.press("j")
     assert _focused_text(page) == "Keyboard Person 00"
     page.keyboard.press("j")
@@ -74,6 +80,7 @@ def test_a_recruiter_works_through_50_applications_with_the_keyboard_alone(brows
 
     for n in range(QUEUE_SIZE):
         page.get_by_role("heading", name=f"Keyboard Person {n:02d}").wait_for()
+        _shortcuts_ready(page)
         if n % 10 == 9:
             page.keyboard.press("r")  # reject: focus goes to the reason first
             assert page.evaluate("document.activeElement.name") == "reason"
