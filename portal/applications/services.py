@@ -167,16 +167,17 @@ def submit_application(
 def more_postings(repo, posting_ids: list[str], first: Posting, today: datetime.date) -> tuple[list[Posting], dict]:
     """The further postings chosen, in the order given, and a message for each choice that cannot be taken.
 
-    ``repo`` is a PostingRepository. Messages are keyed by the position in ``posting_ids``.
+    ``repo`` is a PostingRepository. Messages are keyed by the position in ``posting_ids``. A job chosen twice
+    is taken once, at its first rank: the applicant's intent is clear, so it is not an error to fix.
     """
     found = {p.id: p for p in repo.get_many(posting_ids)}
     chosen, problems, seen = [], {}, {first.id}
     for n, posting_id in enumerate(posting_ids):
         posting = found.get(posting_id)
+        if posting_id in seen:
+            continue
         if posting is None or not is_open(posting, today):
             problems[n] = "That job no longer takes applications. Choose another, or none."
-        elif posting_id in seen:
-            problems[n] = "You chose that job already. Choose another, or none."
         else:
             seen.add(posting_id)
             chosen.append(posting)

@@ -1,4 +1,5 @@
 """Routes of the apply flow. Thin: validate the form, call submit_application, redirect."""
+import datetime
 import logging
 import secrets
 
@@ -45,11 +46,11 @@ def rate_limits() -> applying.RateLimits:
                                cfg["APPLY_LIMIT_PER_IP_HOUR"], cfg["APPLY_LIMIT_PER_EMAIL_DAY"])
 
 
-def _render(form, posting, status=200, problem=None, others=None):
+def _render(form, posting, status=200, problem=None, others=None, started=None):
     """The form, its choices of further jobs filled in (one query, only when the form is shown)."""
     if others is None:
         others = applying.other_open_postings(storage.postings(), posting, clock.now().date())
-        form.started.data = spam.fill_stamp(current_app.config["SECRET_KEY"], clock.now())
+        form.started.data = spam.fill_stamp(current_app.config["SECRET_KEY"], started or clock.now())
     form.set_posting_choices([(p.id, f"{p.title} ({p.location_label})") for p in others])
     place = getattr(form, "place", None)
     miles = applying.distances([posting, *others], place.zip) if place else {}
@@ -96,9 +97,12 @@ def apply(posting_id):
         return _render(form, posting, 422)
     if form.website.data:
         return _render(form, posting, 422, HONEYPOT)
-    if spam.too_fast(current_app.config["SECRET_KEY"], form.started.data, clock.now(),
-                     current_app.config["APPLY_MIN_FILL_SECONDS"]):
-        return _render(form, posting, 422, TOO_FAST)
+    min_seconds = current_app.config["APPLY_MIN_FILL_SECONDS"]
+    if spam.too_fast(current_app.config["SECRET_KEY"], form.started.data, clock.now(), min_seconds):
+        # Stop a fast sender once, never twice: people with autofill are fast too (WCAG 3.3.8), so the re-shown
+        # form's clock starts as if they had waited, and sending it again goes through.
+        started = clock.now() - datetime.timedelta(seconds=min_seconds)
+        return _render(form, posting, 422, TOO_FAST, started=started)
     try:
         result = applying.submit_application(storage.applications(), chosen, answers_from(form),
                                              form.submission_token.data, secret_key=current_app.config["SECRET_KEY"],
