@@ -25,13 +25,13 @@ def transact_write_items(client, transact_items: list[dict]) -> None:
         raise
 
 
-def batch_get(table, keys: list[dict]) -> list[dict]:
+def batch_get(table, keys: list[dict], consistent: bool = False) -> list[dict]:
     """Items for these keys (missing ones left out), 100 keys per BatchGetItem, unprocessed keys asked again."""
     # The resource's own client converts Python values to and from DynamoDB's typed form, like the Table does.
     client = table.meta.client
     found = []
     for start in range(0, len(keys), 100):
-        request = {table.name: {"Keys": keys[start:start + 100]}}
+        request = {table.name: {"Keys": keys[start:start + 100], "ConsistentRead": consistent}}
         while request:
             resp = client.batch_get_item(RequestItems=request)
             found += resp["Responses"].get(table.name, [])

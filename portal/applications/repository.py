@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 from portal import keys
 from portal.applications.models import Application, Preferences
 from portal.applications.stages import StageConflict, _plain, application_index_keys
-from portal.dynamo import transact_write_items
+from portal.dynamo import batch_get, transact_write_items
 from portal.paging import Page
 
 
@@ -182,19 +182,11 @@ class ApplicationRepository:
         return Page([Application.from_item(i) for i in resp["Items"]], resp.get("LastEvaluatedKey"))
 
 
-    def get_many(self, application_ids: list[str]) -> dict[str, Application]:
-        """Applications by id, for a bulk action (BatchGetItem, 100 keys a call)."""
-        found: dict[str, Application] = {}
-        client = self.table.meta.client
+    def get_many(self, application_ids: list[str], consistent: bool = False) -> dict[str, Application]:
+        """Applications by id (BatchGetItem, 100 keys a call); ``consistent`` when the reader has just written them."""
         ids = list(dict.fromkeys(application_ids))
-        for start in range(0, len(ids), 100):
-            request = {self.table.name: {"Keys": [keys.application(i) for i in ids[start:start + 100]]}}
-            while request:
-                resp = client.batch_get_item(RequestItems=request)
-                for item in resp["Responses"].get(self.table.name, []):
-                    found[item["id"]] = Application.from_item(item)
-                request = resp.get("UnprocessedKeys") or None
-        return found
+        items = batch_get(self.table, [keys.application(i) for i in ids], consistent=consistent)
+        return {item["id"]: Application.from_item(item) for item in items}
 
     def list_history(self, application_id: str) -> list[dict]:
         """The stage history items the pipeline wrote: at, from_stage, to_stage, by, reason; oldest first."""

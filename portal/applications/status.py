@@ -40,7 +40,7 @@ def load(repo: ApplicationRepository, token: str) -> StatusView | None:
     item = repo.get_status(token_hash)
     if item is None:
         return None
-    applications = sorted(repo.get_many(list(item["application_ids"])).values(), key=lambda a: a.rank)
+    applications = sorted(repo.get_many(list(item["application_ids"]), consistent=True).values(), key=lambda a: a.rank)
     return StatusView(token_hash, item, applications)
 
 
