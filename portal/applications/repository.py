@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from portal import keys
 from portal.applications.models import Application, Preferences
-from portal.applications.stages import StageConflict, _plain, application_index_keys
+from portal.applications.stages import application_index_keys, version_conflict
 from portal.dynamo import batch_get, transact_write_items
 from portal.paging import Page
 
@@ -121,10 +121,7 @@ class ApplicationRepository:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            old = exc.response.get("Item")
-            raise StageConflict(Application.from_item(_plain(old)) if old else None) from exc
+            raise version_conflict(self.table, application.id, exc) from exc
         return Application.from_item(resp["Attributes"])
 
     def link_resume(self, token_hash: str, application_ids: list[str], resume_key: str, at: str) -> None:

@@ -117,16 +117,24 @@ def _versioned_update(table, application: Application, values: dict, index_keys:
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
     except ClientError as exc:
-        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
-        old = exc.response.get("Item")
-        if old is not None:
-            raise StageConflict(Application.from_item(_plain(old))) from exc
-        # No item back: it is gone, or this DynamoDB ignores ReturnValuesOnConditionCheckFailure (dynalite
-        # does). One consistent read tells which, so a conflict is never reported as a deletion.
-        current = table.get_item(Key=keys.application(application.id), ConsistentRead=True).get("Item")
-        raise StageConflict(Application.from_item(current) if current else None) from exc
+        raise version_conflict(table, application.id, exc) from exc
     return Application.from_item(resp["Attributes"])
+
+
+def version_conflict(table, application_id: str, exc: ClientError) -> StageConflict:
+    """The StageConflict for a failed version condition, with the application as it is now; other errors re-raised.
+
+    Every versioned write of an application (stage moves, assignment, the applicant's availability) ends here.
+    """
+    if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+        raise exc
+    old = exc.response.get("Item")
+    if old is not None:
+        return StageConflict(Application.from_item(_plain(old)))
+    # No item back: it is gone, or this DynamoDB ignores ReturnValuesOnConditionCheckFailure (dynalite
+    # does). One consistent read tells which, so a conflict is never reported as a deletion.
+    current = table.get_item(Key=keys.application(application_id), ConsistentRead=True).get("Item")
+    return StageConflict(Application.from_item(current) if current else None)
 
 
 def _plain(item: dict) -> dict:
