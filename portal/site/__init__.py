@@ -63,12 +63,12 @@ def build_site() -> int:
 
 
 def publish_posting(posting_id: str) -> int:
-    """Publishes one posting's pages, listings, search chunk and feed; returns the number of objects written."""
+    """Publishes one posting's pages, listings, search chunk and feeds; returns the number of objects written."""
     return _publisher().publish(posting_id)
 
 
 def close_expired_postings() -> int:
-    """Closes published postings past their valid-through date, publishes each, and refreshes Indeed's feed.
+    """Closes published postings past their valid-through date and publishes each (which takes it off the feeds).
 
     The pipeline would publish them too (each close is a write); publishing here as well means expiry works
     without it, and a second publish is harmless.
@@ -80,5 +80,4 @@ def close_expired_postings() -> int:
     publisher = _publisher()
     for posting_id in closed:
         publisher.publish(posting_id)
-    publisher.assemble_indeed_feed()
     return len(closed)

@@ -34,6 +34,11 @@ class SiteBucket:
         self.s3.delete_object(Bucket=self.bucket, Key=key)
         self.written += 1
 
+    def keys(self, prefix: str) -> list[str]:
+        """Every key under the prefix (a full build's listing; never on a publish)."""
+        pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+        return [obj["Key"] for page in pages for obj in page.get("Contents", [])]
+
     def get(self, key: str) -> dict | None:
         """The object's body and headers, or None when there is none."""
         try:

@@ -70,8 +70,11 @@ def _cdata(text: str) -> str:
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
+INDEED_KEY = "feeds/indeed.xml"
+
+
 def indeed_reference(posting_id: str) -> str:
-    """What identifies a posting's line in a part of the Indeed feed."""
+    """What identifies a posting's line in the Indeed feed (values are CDATA, so no value can contain it)."""
     return f"<referencenumber>{_cdata(posting_id)}</referencenumber>"
 
 
@@ -104,14 +107,22 @@ def indeed_job(p: Posting, base_url: str) -> str:
     return "<job>" + "".join(f"<{name}>{_cdata(value)}</{name}>" for name, value in fields if value) + "</job>\n"
 
 
-def indeed_document(job_parts: list[str], base_url: str, now: datetime.datetime) -> str:
+def indeed_document(jobs: list[str], base_url: str, now: datetime.datetime) -> str:
+    """The whole feed: a few header lines, then one line per <job>."""
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<source>\n'
         f"<publisher>{ORGANIZATION}</publisher>\n<publisherurl>{base_url}/</publisherurl>\n"
         f"<lastBuildDate>{email.utils.format_datetime(now, usegmt=True)}</lastBuildDate>\n"
-        + "".join(job_parts)
+        + "".join(jobs)
         + "</source>\n"
     )
+
+
+def indeed_patched(document: str, posting_id: str, job: str, base_url: str, now: datetime.datetime) -> str:
+    """The feed `document` with the posting's <job> line swapped for `job`, or dropped when `job` is empty."""
+    reference = indeed_reference(posting_id)
+    kept = [line for line in document.splitlines(keepends=True) if line.startswith("<job>") and reference not in line]
+    return indeed_document(kept + ([job] if job else []), base_url, now)
 
 
 def sitemap(urls: list[tuple[str, str]]) -> str:

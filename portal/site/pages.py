@@ -162,10 +162,8 @@ class SiteRenderer:
     def indeed_job(self, posting: Posting) -> str:
         return feeds.indeed_job(posting, self.base_url)
 
-    @staticmethod
-    def indeed_part(number: int, job_lines: list[str]) -> SiteObject:
-        """The <job> lines of one search chunk; /feeds/indeed.xml is these parts joined."""
-        return SiteRenderer._data(f"feeds/indeed/{number}.part.xml", "".join(job_lines))
+    def indeed_feed(self, jobs: list[str], now: datetime.datetime) -> SiteObject:
+        return self._data(feeds.INDEED_KEY, feeds.indeed_document(jobs, self.base_url, now))
 
-    def indeed_feed(self, parts: list[str], now: datetime.datetime) -> SiteObject:
-        return self._data("feeds/indeed.xml", feeds.indeed_document(parts, self.base_url, now))
+    def indeed_feed_patched(self, document: str, posting_id: str, job: str, now: datetime.datetime) -> SiteObject:
+        return self._data(feeds.INDEED_KEY, feeds.indeed_patched(document, posting_id, job, self.base_url, now))

@@ -3,7 +3,10 @@
 Listing pages are anchored at the oldest posting: page 1 holds the oldest, a new posting joins the newest page,
 and a page opens when the newest is full. Search chunks (the index the filters load) work the same way. So one
 publish touches the posting's own page, the pages it sits on (and their listing's front page), its chunk and
-the RSS feed: a bounded number of objects, however many postings the site holds.
+the RSS and Indeed feeds: a bounded number of objects, however many postings the site holds.
+
+Indeed takes only a complete feed, so /feeds/indeed.xml is patched in place: one read, the posting's one line
+swapped or dropped, one write. That is the only work that grows with the site, and it is a byte copy.
 
 Writes go in dependency order: the detail page first, then listing pages (a new page before the pages that link
 to it), then the indexes, so no page ever links to an object that is not there yet.
@@ -19,12 +22,12 @@ from portal.postings.repository import PostingRepository
 from portal.postings.services import is_open
 from portal.site import assets
 from portal.site.bucket import SiteBucket
-from portal.site.feeds import indeed_reference, search_record
+from portal.site.feeds import INDEED_KEY, indeed_patched, search_record
 from portal.site.listings import ALL, every_listing, listing, listings_of
 from portal.site.pages import SiteObject, SiteRenderer, content_type, key_of
 from portal.site.state import Manifest, Placement, SiteStateRepository
 
-CHUNK_SIZE = 200  # postings per search chunk (and per sitemap and Indeed part)
+CHUNK_SIZE = 200  # postings per search chunk (and per sitemap)
 RSS_PAGES = 3  # the newest pages of the "all" listing the RSS feed is made from
 
 
@@ -83,7 +86,10 @@ class SitePublisher:
         written_before = self.bucket.written
         self.bucket.put_all([SiteObject(key, body, content_type(key), assets.LONG_CACHE)
                              for key, body in assets.site_assets(self.static_folder)])
-        self.bucket.put_all([self.renderer.posting(p) for p in published])
+        closed, withdrawn = self._no_longer_open({p.id for p in published})
+        self.bucket.put_all([self.renderer.posting(p) for p in published + closed])
+        for posting_id in withdrawn:  # back in draft, or deleted, without a publish: never public now
+            self.bucket.delete(key_of(f"/jobs/{posting_id}/"))
         listing_objects = []
         for (name, number), cards in pages.items():
             newest = manifest.newest(name)
@@ -93,17 +99,15 @@ class SitePublisher:
         self.bucket.put_all(listing_objects)
         self.bucket.put_all([self.renderer.states_index(), self.renderer.home()])
 
-        indexes, parts = [], []
+        indexes = []
         for number, chunk in enumerate(chunks, start=1):
             chunk_records = [records[p.id] for p in chunk]
-            part = self.renderer.indeed_part(number, [self.renderer.indeed_job(p) for p in chunk])
-            parts.append(part.body.decode())
             indexes += [self.renderer.search_chunk(number, chunk_records),
-                        self.renderer.sitemap_chunk(number, chunk_records), part]
+                        self.renderer.sitemap_chunk(number, chunk_records)]
         indexes += [self.renderer.search_manifest(manifest.chunks), self.renderer.sitemap_index(manifest.chunks),
                     self.renderer.sitemap_of_listings([listing(n).path for n in every_listing()]),
                     self.renderer.rss([records[p.id] for p in listed[-RSS_PAGES * self.page_size:]], self.now),
-                    self.renderer.indeed_feed(parts, self.now)]
+                    self.renderer.indeed_feed([self.renderer.indeed_job(p) for p in listed], self.now)]
         self.bucket.put_all(indexes)
         return self.bucket.written - written_before
 
@@ -116,6 +120,21 @@ class SitePublisher:
             start = page.next_key
             if not start:
                 return found
+
+    def _no_longer_open(self, published_ids: set[str]) -> tuple[list[Posting], list[str]]:
+        """Detail pages in the bucket whose posting is not published: the closed ones, and the ids of the rest.
+
+        The bucket is the record of what was ever public, so a rebuild re-renders closed pages too (with their
+        "closed" notice and no JobPosting markup), even if the publish that closed them never ran.
+        """
+        listing_dirs = {listing(name).path.split("/")[2] for name in every_listing()} | {"page"}
+        ids = []
+        for key in self.bucket.keys("jobs/"):
+            parts = key.split("/")
+            if len(parts) == 3 and parts[2] == "index.html" and parts[1] not in listing_dirs | published_ids:
+                ids.append(parts[1])
+        closed = [p for p in self.postings.get_many(ids) if p.status == CLOSED]
+        return closed, sorted(set(ids) - {p.id for p in closed})
 
     def _front_page(self, name: str, newest: int, pages: dict) -> SiteObject:
         """The listing's own URL: its newest two pages together, so it is never nearly empty after a page opens."""
@@ -173,13 +192,10 @@ class SitePublisher:
         chunk = placement.chunk if placement.chunk is not None else (manifest.chunks if listed else None)
         if chunk is not None:
             search = self._json(f"jobs/search/{chunk}.json", [])
-            jobs = self._lines(f"feeds/indeed/{chunk}.part.xml")
             if listed and placement.chunk is None and len(search) >= CHUNK_SIZE:
                 chunk = manifest.chunks = chunk + 1  # the newest chunk is full: open the next
-                search, jobs = [], []
+                search = []
             search = _without(search, posting_id) + ([record] if listed else [])
-            reference = indeed_reference(posting_id)
-            jobs = [j for j in jobs if reference not in j] + ([self.renderer.indeed_job(posting)] if listed else [])
             new_placement.chunk = chunk if listed else None
 
         # Bookkeeping first: a publish that stops half-way is finished by running it again.
@@ -208,8 +224,8 @@ class SitePublisher:
 
         indexes = []
         if chunk is not None:
-            indexes += [self.renderer.search_chunk(chunk, search), self.renderer.sitemap_chunk(chunk, search),
-                        self.renderer.indeed_part(chunk, jobs)]
+            indexes += [self.renderer.search_chunk(chunk, search), self.renderer.sitemap_chunk(chunk, search)]
+        indexes.append(self._indeed_feed_with(posting_id, self.renderer.indeed_job(posting) if listed else ""))
         newest_all = manifest.newest(ALL)
         indexes.append(self.renderer.rss([r for n in range(newest_all, newest_all - RSS_PAGES, -1)
                                           for r in pages.get((ALL, n), [])], self.now))
@@ -223,20 +239,7 @@ class SitePublisher:
         found = self.bucket.get(key)
         return json.loads(found["body"]) if found else default
 
-    def _lines(self, key: str) -> list[str]:
-        found = self.bucket.get(key)
-        return found["body"].decode().splitlines(keepends=True) if found else []
-
-    # --- Indeed's feed --------------------------------------------------------------------------------------
-
-    def assemble_indeed_feed(self) -> int:
-        """Joins the per-chunk parts into /feeds/indeed.xml (Indeed takes only complete feeds).
-
-        Its size grows with the site, so it is not rewritten on every publish but by the scheduled job
-        (every 15 minutes, with expiry) and by the full build; Indeed reads feeds a few times a day.
-        """
-        manifest = self.state.manifest()
-        chunks = manifest.chunks if manifest else 0
-        parts = ["".join(self._lines(f"feeds/indeed/{n}.part.xml")) for n in range(1, chunks + 1)]
-        self.bucket.put(self.renderer.indeed_feed(parts, self.now))
-        return 1
+    def _indeed_feed_with(self, posting_id: str, job: str) -> SiteObject:
+        """Indeed's feed with this posting's line replaced by `job` (dropped when it is empty)."""
+        found = self.bucket.get(INDEED_KEY)
+        return self.renderer.indeed_feed_patched(found["body"].decode() if found else "", posting_id, job, self.now)

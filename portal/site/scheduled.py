@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def expire(event, context):
-    """Closes expired postings and refreshes Indeed's feed, inside the deployed app's context."""
+    """Closes and publishes expired postings, inside the deployed app's context."""
     from portal.site import close_expired_postings
     from portal.wsgi import app
 

@@ -44,6 +44,13 @@ def written_keys(app):
     events.unregister("before-parameter-build.s3.DeleteObject", record)
 
 
+def indeed_ids(site) -> list[str]:
+    """The reference numbers in Indeed's feed, parsed as Indeed would, in feed order."""
+    import xml.etree.ElementTree as ET
+
+    return [job.findtext("referencenumber") for job in ET.fromstring(site.html("/feeds/indeed.xml")).findall("job")]
+
+
 def assert_every_link_resolves(site):
     keys = site.keys()
     for key in (k for k in keys if k.endswith(".html")):
@@ -62,6 +69,7 @@ def test_a_new_posting_appears_everywhere_and_writes_few_objects(site, initial, 
     assert new.id in site.listing_ids("/jobs/remote/") and new.id in site.listing_ids("/jobs/part-time/")
     assert new.id in site.search_ids()
     assert f"/jobs/{new.id}/" in site.html("/feeds/jobs.xml")
+    assert indeed_ids(site).count(new.id) == 1
     assert any(f"/jobs/{new.id}/" in site.html(f"/sitemaps/{k.split('/')[-1]}")
                for k in site.keys() if k.startswith("sitemaps/jobs-"))
     assert_every_link_resolves(site)
@@ -110,6 +118,7 @@ def test_an_edit_rewrites_the_page_and_the_listing_it_sits_on(site, initial):
     assert "Renamed Picker" in site.html(f"/jobs/{posting.id}/")
     page = next(p for p in ("/jobs/page/1/", "/jobs/page/2/", "/jobs/page/3/") if posting.id in site.html(p))
     assert "Renamed Picker" in site.html(page)
+    assert indeed_ids(site).count(posting.id) == 1 and "Renamed Picker" in site.html("/feeds/indeed.xml")
 
 
 def test_a_closed_posting_leaves_listings_index_feeds_and_sitemap_but_its_page_stays(site, initial):
@@ -120,6 +129,8 @@ def test_a_closed_posting_leaves_listings_index_feeds_and_sitemap_but_its_page_s
     assert posting.id not in site.listing_ids("/jobs/")
     assert posting.id not in site.search_ids()
     assert f"/jobs/{posting.id}/" not in site.html("/feeds/jobs.xml")
+    listed_in_indeed = indeed_ids(site)
+    assert posting.id not in listed_in_indeed and initial[1].id in listed_in_indeed, "only the closed job left"
     assert not any(f"/jobs/{posting.id}/" in site.html("/" + k) for k in site.keys() if k.startswith("sitemaps/"))
     resp = site.get(f"/jobs/{posting.id}/")
     html = resp.get_data(as_text=True)
@@ -149,6 +160,7 @@ def test_a_posting_back_in_draft_or_deleted_disappears(site, initial):
     site.publish(posting.id)
     assert site.get(f"/jobs/{posting.id}/").status_code == 404
     assert posting.id not in site.listing_ids("/jobs/") and posting.id not in site.search_ids()
+    assert posting.id not in indeed_ids(site)
     assert_every_link_resolves(site)
 
 
@@ -180,6 +192,7 @@ def test_concurrent_publishes_lose_nothing(site, initial, stack):
     assert errors == []
     assert {p.id for p in newcomers} <= set(site.listing_ids("/jobs/"))
     assert {p.id for p in newcomers} <= site.search_ids()
+    assert all(indeed_ids(site).count(p.id) == 1 for p in newcomers), "no patch of the feed overwrote another"
     assert_every_link_resolves(site)
 
 
@@ -200,3 +213,18 @@ def test_the_first_publish_on_a_site_never_built_builds_it(stack):
     assert site.listing_ids("/jobs/") == [posting.id]
     assert posting.id in site.search_ids()
     assert site.get("/sitemap.xml").status_code == 200
+
+
+def test_a_rebuild_rerenders_pages_closed_or_withdrawn_without_a_publish(site, initial):
+    """The pipeline may have missed a close (or a move back to draft): the full build still brings every page in line."""
+    closed, withdrawn = initial[5], initial[6]
+    assert jsonld_blocks(site.html(f"/jobs/{closed.id}/")), "open and marked up before"
+    closed.status, withdrawn.status = CLOSED, DRAFT
+    site.put(closed, withdrawn)  # no publish
+    site.build()
+    html = site.html(f"/jobs/{closed.id}/")
+    assert "This job is closed" in html and jsonld_blocks(html) == []
+    assert site.get(f"/jobs/{withdrawn.id}/").status_code == 404
+    assert closed.id not in indeed_ids(site) and withdrawn.id not in indeed_ids(site)
+    assert site.get("/jobs/remote/").status_code == 200, "listing pages are not mistaken for postings"
+    assert_every_link_resolves(site)
