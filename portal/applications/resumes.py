@@ -1,9 +1,15 @@
-"""Résumé files in S3: presigned POSTs for the browser's direct upload, and the magic-byte check before linking."""
+"""Résumé files in S3: presigned POSTs for the browser's direct upload, and the magic-byte check before linking.
+
+Every upload is tagged resume=pending by its POST policy, and the bucket's lifecycle rule deletes pending
+objects after a day (infra/template.yaml): a file chosen on a form that was never sent does not stay. Once a
+submission links it, the pipeline re-tags it resume=kept (ResumeStore.keep), idempotently and with retries.
+"""
 from __future__ import annotations
 
 import re
 
 from botocore.exceptions import ClientError
+from itsdangerous import BadData, URLSafeTimedSerializer
 from ulid import ULID
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -12,6 +18,10 @@ CONTENT_TYPES = {PDF: "PDF", DOCX: "Word (DOCX)"}
 # What the file must start with, whatever it is called: "%PDF-" for PDF; a ZIP local file header for DOCX.
 MAGIC = {PDF: b"%PDF-", DOCX: b"PK\x03\x04"}
 UPLOAD_MINUTES = 30
+# How long an upload on the apply form stays usable: as long as the form itself (WTF_CSRF_TIME_LIMIT).
+UPLOAD_TOKEN_SECONDS = 4 * 3600
+TAG = "resume"
+PENDING_TAGGING = f"<Tagging><TagSet><Tag><Key>{TAG}</Key><Value>pending</Value></Tag></TagSet></Tagging>"
 
 
 class ResumeRefused(ValueError):
@@ -23,8 +33,44 @@ def new_key(submission_id: str) -> str:
     return f"resumes/{submission_id}/{ULID()}"
 
 
+def new_upload_key() -> str:
+    """For a file chosen on the apply form, before there is a submission to file it under."""
+    return f"resumes/uploads/{ULID()}"
+
+
 def belongs_to(key: str, submission_id: str) -> bool:
     return re.fullmatch(rf"resumes/{re.escape(submission_id)}/[0-9A-Z]{{26}}", key or "") is not None
+
+
+def _signer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="resume-upload")
+
+
+def upload_token(secret_key: str, key: str, kind: str = "") -> str:
+    """What the apply form carries for an upload: the server's key, and its checked type once it is checked.
+
+    Signed, so the form can only ever name an object this portal made a POST for.
+    """
+    return _signer(secret_key).dumps({"k": key, "t": kind})
+
+
+def read_upload_token(secret_key: str, token: str, checked: bool) -> tuple[str, str]:
+    """The (key, type) an upload token names; raises ResumeRefused when it is forged, too old, or unchecked."""
+    try:
+        found = _signer(secret_key).loads(token, max_age=UPLOAD_TOKEN_SECONDS)
+        key, kind = str(found["k"]), str(found["t"])
+    except (BadData, KeyError, TypeError):
+        raise ResumeRefused("Your résumé upload has run out of time. Choose the file again.")
+    if not key.startswith("resumes/uploads/") or (checked and kind not in CONTENT_TYPES):
+        raise ResumeRefused("Your résumé upload has run out of time. Choose the file again.")
+    return key, kind
+
+
+def check_upload(store: "ResumeStore", secret_key: str, token: str) -> tuple[str, str]:
+    """The (key, type) of the checked upload the apply form names, checked again now: the presigned POST may
+    have been used again since. Raises ResumeRefused."""
+    key, _ = read_upload_token(secret_key, token, checked=True)
+    return key, store.check(key)
 
 
 class ResumeStore:
@@ -34,20 +80,24 @@ class ResumeStore:
         self.s3 = s3_client
         self.bucket = bucket
 
-    def presigned_post(self, key: str, redirect_url: str) -> dict:
+    def presigned_post(self, key: str, redirect_url: str | None = None) -> dict:
         """URL and form fields for a browser POST straight to S3, valid for this one key, size and type range.
 
         Content-Type is left to the form (a choice, or set by script from the file) but must be an application/
-        type; the magic-byte check after the upload is what decides.
+        type; the magic-byte check after the upload is what decides. With a redirect URL S3 sends the browser
+        back there (a plain form); without, it answers 204 to the page's script.
         """
+        fields = {"tagging": PENDING_TAGGING}
+        if redirect_url:
+            fields["success_action_redirect"] = redirect_url
         return self.s3.generate_presigned_post(
             Bucket=self.bucket,
             Key=key,
-            Fields={"success_action_redirect": redirect_url},
+            Fields=fields,
             Conditions=[
                 ["content-length-range", 1, MAX_BYTES],
                 ["starts-with", "$Content-Type", "application/"],
-                {"success_action_redirect": redirect_url},
+                *({name: value} for name, value in fields.items()),
             ],
             ExpiresIn=UPLOAD_MINUTES * 60,
         )
@@ -72,3 +122,12 @@ class ResumeStore:
 
     def delete(self, key: str) -> None:
         self.s3.delete_object(Bucket=self.bucket, Key=key)
+
+    def keep(self, key: str) -> None:
+        """Takes a linked résumé out of the lifecycle rule's reach. Nothing to do when it was erased meanwhile."""
+        try:
+            self.s3.put_object_tagging(Bucket=self.bucket, Key=key,
+                                       Tagging={"TagSet": [{"Key": TAG, "Value": "kept"}]})
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] not in ("NoSuchKey", "404"):
+                raise

@@ -100,7 +100,7 @@ def benefits_notes(postings: list[Posting], hours_max: int) -> list[str]:
 
 def submit_application(
     repo: ApplicationRepository, postings: list[Posting], answers: ApplicationInput, token: str, *,
-    secret_key: str | None = None, limits: RateLimits | None = None,
+    secret_key: str | None = None, limits: RateLimits | None = None, resume_key: str = "",
 ) -> Submission:
     """Create one application per posting (ranked in the order given), linked by one submission, exactly once.
 
@@ -108,6 +108,7 @@ def submit_application(
     re-sent POST all name the same submission; the repository's conditional transaction lets only the first
     one write. With ``secret_key`` the transaction also writes the status item of the private status link
     (only the token's hash is stored); with ``limits`` it counts the submission against the rate limits.
+    ``resume_key`` names a résumé the caller has already checked (resumes.ResumeStore.check).
     Raises RateLimited and TooManyPostings. Where the applicant lives is checked by the callers (location_problems)
     before this, with a message at the ZIP field; the pipeline holds any remote mismatch that still gets through.
     """
@@ -134,6 +135,7 @@ def submit_application(
             updated_at=now,
             rank=rank,
             distance_miles=miles.get(posting.id),
+            resume_key=resume_key,
         )
         for rank, posting in enumerate(postings, start=1)
     ]
@@ -153,6 +155,8 @@ def submit_application(
             "posting_titles": [p.title for p in postings],
             "created_at": now,
         }
+        if resume_key:
+            status_item["resume_key"] = resume_key
     counters = limits.counters(answers.contact.email, moment) if limits else ()
     try:
         repo.create_submission(token, reference, applications, now, status_item=status_item, rate_counters=counters)

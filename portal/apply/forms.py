@@ -159,6 +159,8 @@ class ApplyForm(AvailabilityForm):
                     "Only the recruiter sees it.",
     )
     programmes = CheckboxesField("Programmes you are interested in (optional)", choices=_choices(PROGRAMMES.items()))
+    # A signed reference to a résumé the page's script uploaded straight to S3 (portal/applications/resumes.py).
+    resume_upload = HiddenField()
     consent = BooleanField(
         "I agree that Flexwork Jobs may process and keep my answers as the privacy notice describes",
         [DataRequired("Tick the box to agree, so that we can process your application.")],
@@ -209,7 +211,9 @@ class ApplyForm(AvailabilityForm):
     PAGE_ORDER = ("name", "email", "phone", "preferred_contact", "zip", "choice_2", "choice_3", "choice_4", "choice_5",
                   "max_commute_miles", "hours_min", "hours_max", "shifts", "workplace", "start_date", "term_start",
                   "term_end", "summer_only", "military_spouse", "may_relocate", "move_date", "veteran", "student",
-                  "parent_carer", "accommodation", "programmes", "consent")
+                  "parent_carer", "accommodation", "programmes", "resume_upload", "consent")
+    # Fields whose problem is shown next to another control: the summary links there.
+    ERROR_TARGETS = {"resume_upload": "resume-file"}
 
     @property
     def errors(self):

@@ -8,7 +8,7 @@ from flask import abort, current_app, jsonify, redirect, render_template, reques
 
 from portal import clock, geo, storage
 from portal.applications import services as applying
-from portal.applications import spam
+from portal.applications import resumes, spam
 from portal.applications.models import Contact, Location, Preferences
 from portal.applications.repository import RateLimited
 from portal.apply import bp
@@ -55,7 +55,21 @@ def _render(form, posting, status=200, problem=None, others=None, started=None):
     place = getattr(form, "place", None)
     miles = applying.distances([posting, *others], place.zip) if place else {}
     return render_template("apply/form.html", form=form, posting=posting, others=others, problem=problem,
-                           miles=miles, posting_data=_live_check_data([posting, *others]), retention_months=current_app.config["RETENTION_MONTHS"]), status
+                           miles=miles, posting_data=_live_check_data([posting, *others]),
+                           resume_attached=_attached_resume(form),
+                           retention_months=current_app.config["RETENTION_MONTHS"]), status
+
+
+def _attached_resume(form) -> str:
+    """The type of the résumé the form already carries ("PDF"), so a re-shown form says it is still attached."""
+    if not form.resume_upload.data:
+        return ""
+    try:
+        _, kind = resumes.read_upload_token(current_app.config["SECRET_KEY"], form.resume_upload.data, checked=True)
+    except resumes.ResumeRefused:
+        form.resume_upload.data = ""
+        return ""
+    return resumes.CONTENT_TYPES[kind]
 
 
 def _live_check_data(shown) -> dict:
@@ -93,6 +107,15 @@ def apply(posting_id):
         for message in applying.location_problems(chosen, form.place.state)[:1]:
             form.zip.errors = [message]
             valid = False
+    resume_key = ""
+    if form.resume_upload.data:
+        try:
+            resume_key, _ = resumes.check_upload(storage.resumes(), current_app.config["SECRET_KEY"],
+                                                 form.resume_upload.data)
+        except resumes.ResumeRefused as exc:
+            form.resume_upload.errors = [str(exc)]
+            form.resume_upload.data = ""
+            valid = False
     if not valid:
         return _render(form, posting, 422)
     if form.website.data:
@@ -106,7 +129,7 @@ def apply(posting_id):
     try:
         result = applying.submit_application(storage.applications(), chosen, answers_from(form),
                                              form.submission_token.data, secret_key=current_app.config["SECRET_KEY"],
-                                             limits=rate_limits())
+                                             limits=rate_limits(), resume_key=resume_key)
     except RateLimited as exc:
         log.info("application refused: rate limit per %s", exc.kind)
         return _render(form, posting, 429, RATE_LIMITED)
@@ -127,6 +150,28 @@ def apply(posting_id):
 @bp.get("/received")
 def received():
     return render_template("apply/received.html", submission=session.get("submission"))
+
+
+@bp.post("/resume")
+def resume_upload():
+    """Where the form's script sends the chosen résumé: a presigned POST straight to S3, under a key made here."""
+    key = resumes.new_upload_key()
+    target = storage.resumes().presigned_post(key)
+    return jsonify(url=target["url"], fields=target["fields"],
+                   upload=resumes.upload_token(current_app.config["SECRET_KEY"], key))
+
+
+@bp.post("/resume/check")
+def resume_check():
+    """After the upload: the file's first bytes must prove it a PDF or DOCX. Returns the token the form sends."""
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        key, _ = resumes.read_upload_token(secret, str((request.get_json(silent=True) or {}).get("upload", "")),
+                                           checked=False)
+        kind = storage.resumes().check(key)
+    except resumes.ResumeRefused as exc:
+        return jsonify(error=str(exc)), 422
+    return jsonify(upload=resumes.upload_token(secret, key, kind), label=resumes.CONTENT_TYPES[kind])
 
 
 @bp.post("/place")

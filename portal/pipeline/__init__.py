@@ -58,7 +58,17 @@ def pipeline_from_app(app):
         public_base_url=cfg["PUBLIC_BASE_URL"],
         publish_posting=publish_posting,
         site_built_at=cfg.get("SITE_BUILT_AT"),
+        keep_resume=_resume_store(app).keep,
     )
+
+
+def _resume_store(app):
+    from portal.applications.resumes import ResumeStore
+
+    client = app.extensions.get("pipeline_s3")
+    if client is None:
+        client = app.extensions["pipeline_s3"] = app.extensions["aws"].client("s3")
+    return ResumeStore(client, app.config["RESUME_BUCKET"])
 
 
 def _ses_client(app):

@@ -56,6 +56,8 @@ class Pipeline:
     publish_posting: Callable[[str], None]
     # Epoch seconds when the last full site build started: posting records from before it are in the site already.
     site_built_at: float | None = None
+    # Marks a linked résumé kept, out of the upload bucket's one-day expiry of unsent uploads (resumes.py).
+    keep_resume: Callable[[str], None] | None = None
     marker_ttl_seconds: int = 7 * 24 * 3600
     now: Callable[[], datetime.datetime] = clock.now
 
@@ -124,9 +126,11 @@ def handle_record(pipeline: Pipeline, record: StreamRecord) -> None:
                 _require(image, APPLICATION_FIELDS, "application")
         {INSERT: screen_application, MODIFY: application_changed, REMOVE: application_removed}[record.event_name](
             pipeline, record)
-    elif entity == "status" and record.event_name == INSERT:
-        _require(record.new, STATUS_FIELDS, "status item")
-        send_confirmation(pipeline, record.new)
+    elif entity == "status":
+        if record.event_name == INSERT:
+            _require(record.new, STATUS_FIELDS, "status item")
+            send_confirmation(pipeline, record.new)
+        keep_linked_resume(pipeline, record)
     elif entity == "posting":
         posting_changed(pipeline, record)
     else:
@@ -255,6 +259,13 @@ def send_confirmation(pipeline: Pipeline, status: dict) -> None:
     }
     _send_once(pipeline, f"SUBMISSION#{submission_id}", "mail#confirmation", "confirmation",
                str(status.get("contact_email") or ""), context, now)
+
+
+def keep_linked_resume(pipeline: Pipeline, record: StreamRecord) -> None:
+    """A résumé newly linked to a submission (on the form, or later from the status page) is kept."""
+    key = str((record.new or {}).get("resume_key") or "")
+    if key and key != (record.old or {}).get("resume_key") and pipeline.keep_resume is not None:
+        pipeline.keep_resume(key)
 
 
 def posting_changed(pipeline: Pipeline, record: StreamRecord) -> None:

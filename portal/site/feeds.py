@@ -107,22 +107,37 @@ def indeed_job(p: Posting, base_url: str) -> str:
     return "<job>" + "".join(f"<{name}>{_cdata(value)}</{name}>" for name, value in fields if value) + "</job>\n"
 
 
+def _indeed_head(base_url: str, now: datetime.datetime) -> str:
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<source>\n'
+            f"<publisher>{ORGANIZATION}</publisher>\n<publisherurl>{base_url}/</publisherurl>\n"
+            f"<lastBuildDate>{email.utils.format_datetime(now, usegmt=True)}</lastBuildDate>\n")
+
+
+_HEAD_END = b"</lastBuildDate>\n"
+_TAIL = "</source>\n"
+
+
 def indeed_document(jobs: list[str], base_url: str, now: datetime.datetime) -> str:
     """The whole feed: a few header lines, then one line per <job>."""
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n<source>\n'
-        f"<publisher>{ORGANIZATION}</publisher>\n<publisherurl>{base_url}/</publisherurl>\n"
-        f"<lastBuildDate>{email.utils.format_datetime(now, usegmt=True)}</lastBuildDate>\n"
-        + "".join(jobs)
-        + "</source>\n"
-    )
+    return _indeed_head(base_url, now) + "".join(jobs) + _TAIL
 
 
-def indeed_patched(document: str, posting_id: str, job: str, base_url: str, now: datetime.datetime) -> str:
-    """The feed `document` with the posting's <job> line swapped for `job`, or dropped when `job` is empty."""
-    reference = indeed_reference(posting_id)
-    kept = [line for line in document.splitlines(keepends=True) if line.startswith("<job>") and reference not in line]
-    return indeed_document(kept + ([job] if job else []), base_url, now)
+def indeed_patched(document: bytes, posting_id: str, job: str, base_url: str, now: datetime.datetime) -> bytes:
+    """The feed `document` with the posting's <job> line swapped for `job`, or dropped when `job` is empty.
+
+    Works on the bytes, a few slices of the document and no parsing: the feed holds every open job, so this
+    runs on megabytes at every publish. Each job is one line, and its reference cannot occur inside a value.
+    """
+    head_end = document.find(_HEAD_END)
+    if head_end < 0 or not document.endswith(_TAIL.encode()):
+        body = b""  # no feed yet (or not one of ours): start it
+    else:
+        body = document[head_end + len(_HEAD_END):-len(_TAIL)]
+    reference = indeed_reference(posting_id).encode()
+    while (at := body.find(reference)) >= 0:
+        start, end = body.rfind(b"\n", 0, at) + 1, body.find(b"\n", at) + 1
+        body = body[:start] + body[end or len(body):]
+    return b"".join([_indeed_head(base_url, now).encode(), body, job.encode(), _TAIL.encode()])
 
 
 def sitemap(urls: list[tuple[str, str]]) -> str:

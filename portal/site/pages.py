@@ -165,5 +165,6 @@ class SiteRenderer:
     def indeed_feed(self, jobs: list[str], now: datetime.datetime) -> SiteObject:
         return self._data(feeds.INDEED_KEY, feeds.indeed_document(jobs, self.base_url, now))
 
-    def indeed_feed_patched(self, document: str, posting_id: str, job: str, now: datetime.datetime) -> SiteObject:
-        return self._data(feeds.INDEED_KEY, feeds.indeed_patched(document, posting_id, job, self.base_url, now))
+    def indeed_feed_patched(self, document: bytes, posting_id: str, job: str, now: datetime.datetime) -> SiteObject:
+        body = feeds.indeed_patched(document, posting_id, job, self.base_url, now)
+        return SiteObject(feeds.INDEED_KEY, body, content_type(feeds.INDEED_KEY), DATA_CACHE)

@@ -242,4 +242,4 @@ class SitePublisher:
     def _indeed_feed_with(self, posting_id: str, job: str) -> SiteObject:
         """Indeed's feed with this posting's line replaced by `job` (dropped when it is empty)."""
         found = self.bucket.get(INDEED_KEY)
-        return self.renderer.indeed_feed_patched(found["body"].decode() if found else "", posting_id, job, self.now)
+        return self.renderer.indeed_feed_patched(found["body"] if found else b"", posting_id, job, self.now)

@@ -5,7 +5,7 @@
   "use strict";
   // Status page: pick the résumé's file type from the chosen file, so nobody has to say it twice.
   var resumeFile = document.getElementById("resume-file");
-  if (resumeFile) {
+  if (resumeFile && resumeFile.name) {
     resumeFile.addEventListener("change", function () {
       var name = resumeFile.files.length ? resumeFile.files[0].name.toLowerCase() : "";
       var radio = document.querySelector("input[name='Content-Type'][value='" +
@@ -88,6 +88,67 @@
   form.querySelectorAll("select[id^=choice_]").forEach(function (select) {
     select.addEventListener("change", function () { showPlace(); showBenefits(); });
   });
+  // The résumé goes from the browser straight to S3 with a presigned POST, then the server checks its first
+  // bytes; the form then carries only the signed reference it gets back. Sending waits for an upload under way.
+  var picker = document.getElementById("resume-picker");
+  var resumeInput = document.getElementById("resume-file");
+  var resumeNote = document.getElementById("resume-note");
+  var resumeField = form.querySelector("input[name=resume_upload]");
+  var uploading = false;
+
+  function postJson(url, body) {
+    return fetch(url, {
+      method: "POST",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf ? csrf.value : ""},
+      body: JSON.stringify(body)
+    }).then(function (resp) {
+      return resp.json().catch(function () { return {}; }).then(function (data) {
+        if (!resp.ok) { throw new Error(data.error || ""); }
+        return data;
+      });
+    });
+  }
+
+  function uploadResume() {
+    var file = resumeInput.files[0];
+    resumeField.value = "";
+    if (!file) { resumeNote.textContent = ""; return; }
+    if (file.size > 5 * 1024 * 1024) {
+      resumeNote.textContent = "That file is larger than 5 MB. Choose a smaller file.";
+      return;
+    }
+    uploading = true;
+    resumeNote.textContent = "Uploading your résumé…";
+    var type = /\.docx$/i.test(file.name) ? "application/vnd.openxmlformats-officedocument.wordprocessingml.document" : "application/pdf";
+    postJson("/apply/resume", {}).then(function (target) {
+      var body = new FormData();
+      Object.keys(target.fields).forEach(function (name) { body.append(name, target.fields[name]); });
+      body.append("Content-Type", type);
+      body.append("file", file);  // S3 reads fields up to the file, so it goes last
+      return fetch(target.url, {method: "POST", body: body}).then(function (resp) {
+        if (!resp.ok) { throw new Error(""); }
+        return postJson("/apply/resume/check", {upload: target.upload});
+      });
+    }).then(function (checked) {
+      resumeField.value = checked.upload;
+      resumeNote.textContent = "Your résumé (" + checked.label + ") is attached. Choose another file to replace it.";
+    }).catch(function (err) {
+      resumeNote.textContent = err.message || "We could not upload that file. Check your connection and choose it again.";
+    }).then(function () { uploading = false; });
+  }
+
+  if (picker) {
+    picker.hidden = false;
+    document.getElementById("resume-later").hidden = true;
+    resumeInput.addEventListener("change", uploadResume);
+    form.addEventListener("submit", function (event) {
+      if (uploading) {
+        event.preventDefault();
+        resumeNote.textContent = "Your résumé is still uploading. Send the form again in a moment.";
+      }
+    });
+  }
+
   if (zipInput.value) { lookUp(); }
   if (hoursMax.value) { showBenefits(); }
 })();

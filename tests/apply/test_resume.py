@@ -12,6 +12,8 @@ import requests
 from portal import keys
 from portal.applications import resumes, tokens
 from tests.apply.conftest import send_application, status_token_of
+from tests.factories import apply_form
+from tests.helpers import hidden_fields
 
 DOCX_START = b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml"
 
@@ -55,6 +57,7 @@ def test_the_presigned_policy_limits_size_type_key_and_redirect(client, applied)
     assert ["content-length-range", 1, 5 * 1024 * 1024] in conditions
     assert ["starts-with", "$Content-Type", "application/"] in conditions
     assert {"key": fields["key"]} in conditions
+    assert {"tagging": resumes.PENDING_TAGGING} in conditions, "an unsent upload is deleted by the lifecycle rule"
     assert re.fullmatch(r"resumes/[0-9A-Z]{26}/[0-9A-Z]{26}", fields["key"]), "made by the server"
 
 
@@ -97,3 +100,102 @@ def test_a_key_of_another_submission_is_never_linked(client, applied, main_table
     assert resp.status_code == 303
     assert "That upload is not one of yours." in client.get(f"/applications/{applied}").get_data(as_text=True)
     assert "resume_key" not in _status(main_table, applied)
+
+
+# --- on the apply form itself: the page's script uploads straight to S3 before the form is sent ----------------
+
+
+def _form_upload(client, posting, content: bytes, content_type: str, filename="../My CV.pdf"):
+    """What static/js/apply.js does: ask for a presigned POST, send the file to S3, have it checked."""
+    hidden = hidden_fields(client.get(f"/apply/{posting.id}").get_data(as_text=True))
+    headers = {"X-CSRFToken": hidden["csrf_token"]}
+    target = client.post("/apply/resume", json={}, headers=headers).get_json()
+    assert re.fullmatch(r"resumes/uploads/[0-9A-Z]{26}", target["fields"]["key"]), "made by the server"
+    resp = requests.post(target["url"], data={**target["fields"], "Content-Type": content_type},
+                         files={"file": (filename, content, content_type)}, timeout=10)
+    assert resp.status_code == 204, resp.text
+    checked = client.post("/apply/resume/check", json={"upload": target["upload"]}, headers=headers)
+    return hidden, target["fields"]["key"], checked
+
+
+def _apply_with(client, posting, hidden, upload_token, **overrides):
+    return client.post(f"/apply/{posting.id}",
+                       data={**hidden, **apply_form(**overrides), "resume_upload": upload_token})
+
+
+def test_a_resume_chosen_on_the_form_is_checked_linked_and_kept(client, three_postings, main_table, stack, app):
+    from portal import pipeline
+    from portal.mail import verify_sender
+    from tests.pipeline.conftest import StreamTail
+
+    tail = StreamTail(main_table.name)
+    hidden, key, checked = _form_upload(client, three_postings[0], b"%PDF-1.4\n" + b"x" * 500, resumes.PDF)
+    assert checked.status_code == 200 and checked.get_json()["label"] == "PDF"
+    resp = _apply_with(client, three_postings[0], hidden, checked.get_json()["upload"],
+                       **{"choice_2": three_postings[2].id})
+    assert resp.status_code == 303, resp.get_data(as_text=True)
+    token = status_token_of(client)
+    status = _status(main_table, token)
+    assert status["resume_key"] == key and "My CV" not in key
+    for application_id in status["application_ids"]:
+        assert main_table.get_item(Key=keys.application(application_id))["Item"]["resume_key"] == key
+    assert "Your résumé is added" in client.get(f"/applications/{token}").get_data(as_text=True)
+
+    # The pipeline marks it kept when it sees the submission, so the one-day expiry of unsent uploads spares it.
+    verify_sender(boto3.client("ses"), app.config["MAIL_FROM"])
+    event = tail.event()
+    assert any(r["dynamodb"]["NewImage"].get("entity") == {"S": "status"} for r in event["Records"]
+               if r["eventName"] == "INSERT")
+    with app.app_context():
+        assert pipeline.handle(event, None) == {"batchItemFailures": []}
+    tags = boto3.client("s3").get_object_tagging(Bucket=stack["ResumeBucketName"], Key=key)["TagSet"]
+    assert tags == [{"Key": resumes.TAG, "Value": "kept"}]
+
+
+def test_a_file_that_is_not_a_resume_is_refused_at_once_and_deleted(client, three_postings, stack):
+    _, key, checked = _form_upload(client, three_postings[0], b"GIF89a not a CV", resumes.PDF, "cv.pdf")
+    assert checked.status_code == 422
+    assert checked.get_json()["error"] == "That file is not a PDF or a Word (DOCX) document. Choose one of those."
+    s3 = boto3.client("s3")
+    with pytest.raises(s3.exceptions.NoSuchKey):
+        s3.get_object(Bucket=stack["ResumeBucketName"], Key=key)
+
+
+def test_an_upload_replaced_after_its_check_is_refused_next_to_the_field_and_nothing_else_is_lost(
+        client, three_postings, stack, main_table):
+    hidden, key, checked = _form_upload(client, three_postings[0], b"%PDF-1.4\n", resumes.PDF)
+    # The presigned POST is still valid for a while: someone sends another file to the same key.
+    boto3.client("s3").put_object(Bucket=stack["ResumeBucketName"], Key=key, Body=b"MZ not a pdf")
+    resp = _apply_with(client, three_postings[0], hidden, checked.get_json()["upload"], name="Rosa Keeps-Typing")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert 'href="#resume-file"' in html and "That file is not a PDF or a Word (DOCX) document." in html
+    assert 'value="Rosa Keeps-Typing"' in html, "the form keeps what was typed"
+    assert hidden_fields(html)["resume_upload"] == "", "the refused upload is not sent again"
+
+
+@pytest.mark.parametrize("token", [
+    "not-a-token",
+    # Signed, but never checked: the form only takes an upload whose first bytes were seen.
+    "UNCHECKED",
+    # Signed and checked, but for a key outside the uploads prefix.
+    "OTHER-KEY",
+])
+def test_a_forged_or_unchecked_upload_is_never_linked(client, three_postings, app, token):
+    secret = app.config["SECRET_KEY"]
+    token = {"UNCHECKED": resumes.upload_token(secret, resumes.new_upload_key()),
+             "OTHER-KEY": resumes.upload_token(secret, "resumes/01ABCDEFGHJKMNPQRSTVWXYZ00/x", resumes.PDF)
+             }.get(token, token)
+    hidden = hidden_fields(client.get(f"/apply/{three_postings[0].id}").get_data(as_text=True))
+    resp = _apply_with(client, three_postings[0], hidden, token)
+    assert resp.status_code == 422
+    assert "Your résumé upload has run out of time. Choose the file again." in resp.get_data(as_text=True)
+
+
+def test_a_resume_re_shown_after_another_error_is_still_attached(client, three_postings):
+    hidden, key, checked = _form_upload(client, three_postings[0], b"%PDF-1.4\n", resumes.PDF)
+    upload = checked.get_json()["upload"]
+    resp = _apply_with(client, three_postings[0], hidden, upload, phone="12")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and 'href="#phone"' in html
+    assert "Your résumé (PDF) is attached." in html and upload in html

@@ -19,11 +19,16 @@ def app(stack):
 
 @pytest.fixture
 def later(monkeypatch):
-    """Moves the portal's clock on, as if the applicant took this many seconds to fill the form."""
-    real_now = clock.now
+    """Moves the portal's clock on, as if the applicant took this many seconds to fill the form.
+
+    From a fixed moment early in the current hour: the rate limits count per clock hour and day, and a test
+    that crossed an hour boundary would see its counts split (it did, at 12:58).
+    """
+    start = clock.now().replace(minute=5, second=0, microsecond=0)
 
     def move(seconds):
-        monkeypatch.setattr(clock, "now", lambda: real_now() + datetime.timedelta(seconds=seconds))
+        monkeypatch.setattr(clock, "now", lambda: start + datetime.timedelta(seconds=seconds))
+    move(0)  # the form is shown at `start` too
     return move
 
 

@@ -78,3 +78,26 @@ def test_errors_are_summarised_and_linked_to_their_fields(page, live_server, pos
 def test_axe_really_reports_violations(page):
     page.set_content("<html><body><input type='text'><img src='x.png'></body></html>")
     assert {v["id"] for v in axe_violations(page)} >= {"label", "image-alt"}
+
+
+def test_a_resume_chosen_on_the_form_goes_straight_to_storage_and_comes_with_the_application(
+        page, live_server, posting, tmp_path):
+    resume = tmp_path / "Grace CV.pdf"
+    resume.write_bytes(b"%PDF-1.7\n" + b"0" * 4000)
+    page.goto(f"{live_server}/apply/{posting.id}")
+    page.get_by_label("PDF or Word (DOCX) file, up to 5 MB").set_input_files(str(resume))
+    page.get_by_text("Your résumé (PDF) is attached.").wait_for()  # uploaded to S3 and checked
+    assert axe_violations(page) == []
+    page.get_by_label("Full name").fill("Ada Lovelace")
+    page.get_by_label("E-mail address").fill("ada@example.com")
+    page.get_by_label("Phone number").fill("206 555 0123")
+    page.get_by_label("ZIP code").fill("98032")
+    page.get_by_label("Fewest hours a week").fill("20")
+    page.get_by_label("Most hours a week").fill("30")
+    page.get_by_label("Night").check()
+    page.get_by_label("On-site").check()
+    page.get_by_label("I agree").check()
+    page.get_by_role("button", name="Send application").click()
+    page.get_by_role("heading", name="Thank you: your application is in").wait_for()
+    page.get_by_role("link", name="your status page").click()
+    page.get_by_text("Your résumé is added.").wait_for()

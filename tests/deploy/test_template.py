@@ -89,6 +89,12 @@ def test_the_resume_bucket_is_private_encrypted_and_takes_browser_posts(deployed
     assert all(properties["PublicAccessBlockConfiguration"].values())
     assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     assert [r["AllowedMethods"] for r in properties["CorsConfiguration"]["CorsRules"]] == [["POST"]]
+    # Uploads never linked to a sent application are deleted after a day: the tag their POST policy sets.
+    from portal.applications.resumes import PENDING_TAGGING, TAG
+
+    [rule] = properties["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled" and rule["ExpirationInDays"] == 1
+    assert rule["TagFilters"] == [{"Key": TAG, "Value": "pending"}] and f"<Value>pending</Value>" in PENDING_TAGGING
 
 
 # --- least privilege, read back from the roles the stack created ---------------------------------------------
@@ -159,7 +165,7 @@ def test_the_web_function_can_write_self_id_answers_but_not_read_them(web, arns)
 
 
 def test_the_web_function_handles_resumes_and_reads_its_secret(web, arns, deployed):
-    for action in ("PutObject", "GetObject", "DeleteObject"):
+    for action in ("PutObject", "PutObjectTagging", "GetObject", "DeleteObject"):
         assert _allowed(web, f"s3:{action}", arns["resume"])
     # The internet-facing function cannot change the public site; the scheduled expiry runs in the pipeline's.
     assert not _allowed(web, "s3:PutObject", arns["site"])
@@ -178,6 +184,7 @@ def test_the_pipeline_reads_the_stream_publishes_the_site_mails_and_dead_letters
     assert _allowed(pipeline, "ses:SendEmail", "arn:aws:ses:us-east-1:123456789012:identity/example.com")
     assert _allowed(pipeline, "sqs:SendMessage", arns["dlq"])
     assert not _allowed(pipeline, "s3:GetObject", arns["resume"])
+    assert _allowed(pipeline, "s3:PutObjectTagging", arns["resume"]), "it marks linked résumés kept"
 
 
 def test_the_pipeline_cannot_touch_the_self_id_table(pipeline, arns):
