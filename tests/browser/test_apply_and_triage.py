@@ -23,6 +23,20 @@ def posting(app, main_table):
     return posting
 
 
+def send_answers(page, name: str, email: str, phone: str) -> None:
+    """Fills in the apply form for the night picker's job, as a person would, and sends it."""
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Phone number").fill(phone)
+    page.get_by_label("ZIP code").fill("98032")
+    page.get_by_label("Fewest hours a week").fill("20")
+    page.get_by_label("Most hours a week").fill("30")
+    page.get_by_label("Night").check()
+    page.get_by_label("On-site").check()
+    page.get_by_label("I agree").check()
+    page.get_by_role("button", name="Send application").click()
+
+
 def test_apply_then_recruiter_sees_the_application(page, live_server, posting):
     page.goto(f"{live_server}/jobs/")
     assert axe_violations(page) == []
@@ -31,16 +45,7 @@ def test_apply_then_recruiter_sees_the_application(page, live_server, posting):
     page.get_by_role("link", name="Apply for this job").click()
     assert axe_violations(page) == []
 
-    page.get_by_label("Full name").fill("Grace Hopper")
-    page.get_by_label("E-mail address").fill("grace@example.com")
-    page.get_by_label("Phone number").fill("206 555 0199")
-    page.get_by_label("ZIP code").fill("98032")
-    page.get_by_label("Fewest hours a week").fill("20")
-    page.get_by_label("Most hours a week").fill("30")
-    page.get_by_label("Night").check()
-    page.get_by_label("On-site").check()
-    page.get_by_label("I agree").check()
-    page.get_by_role("button", name="Send application").click()
+    send_answers(page, "Grace Hopper", "grace@example.com", "206 555 0199")
 
     page.get_by_role("heading", name="Thank you: your application is in").wait_for()
     assert axe_violations(page) == []
@@ -88,16 +93,7 @@ def test_a_resume_chosen_on_the_form_goes_straight_to_storage_and_comes_with_the
     page.get_by_label("PDF or Word (DOCX) file, up to 5 MB").set_input_files(str(resume))
     page.get_by_text("Your résumé (PDF) is attached.").wait_for()  # uploaded to S3 and checked
     assert axe_violations(page) == []
-    page.get_by_label("Full name").fill("Ada Lovelace")
-    page.get_by_label("E-mail address").fill("ada@example.com")
-    page.get_by_label("Phone number").fill("206 555 0123")
-    page.get_by_label("ZIP code").fill("98032")
-    page.get_by_label("Fewest hours a week").fill("20")
-    page.get_by_label("Most hours a week").fill("30")
-    page.get_by_label("Night").check()
-    page.get_by_label("On-site").check()
-    page.get_by_label("I agree").check()
-    page.get_by_role("button", name="Send application").click()
+    send_answers(page, "Ada Lovelace", "ada@example.com", "206 555 0123")
     page.get_by_role("heading", name="Thank you: your application is in").wait_for()
     page.get_by_role("link", name="your status page").click()
     page.get_by_text("Your résumé is added.").wait_for()
