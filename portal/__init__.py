@@ -114,6 +114,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.status import bp as status_bp
     from portal.security import csrf
 
+    from portal.viewer import ViewerAddress
+
+    app.wsgi_app = ViewerAddress(app.wsgi_app, app.config["SECRET_KEY"])
     aws.init_app(app)
     csrf.init_app(app)
     csrf.exempt(admin_bp)  # admin checks CSRF itself, after the sign-in check (portal/admin/routes.py)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from portal import aws, infra
 from portal.accounts.cli import users_group
@@ -14,6 +14,7 @@ def init_app(app) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(pipeline_group)
     app.cli.add_command(users_group)
+    app.cli.add_command(origin_token_command)
 
 
 @click.group("stack")
@@ -27,6 +28,15 @@ def deploy_stack_command():
     outputs = infra.deploy_stack(aws.resources().client("cloudformation"), current_app.config["STACK_NAME"])
     for name, value in sorted(outputs.items()):
         click.echo(f"{name}: {value}")
+
+
+@click.command("origin-token")
+@with_appcontext
+def origin_token_command():
+    """Print the token CloudFront sends to the API (the stack's OriginVerifyToken), derived from SECRET_KEY."""
+    from portal.viewer import origin_token
+
+    click.echo(origin_token(current_app.config["SECRET_KEY"]))
 
 
 @click.command("seed-demo")

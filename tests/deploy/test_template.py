@@ -234,3 +234,12 @@ def test_tables_keep_point_in_time_recovery_and_encryption_and_the_self_id_table
     assert main["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     # A stream on the self-ID table would hand its answers to whatever function reads it.
     assert "StreamSpecification" not in tables["SelfIdTable"]
+
+
+def test_the_distribution_sends_the_api_the_viewer_address_and_the_origin_token(resources):
+    """portal/viewer.py believes X-Viewer-Ip only with X-Origin-Verify, which only CloudFront adds."""
+    assert "request.headers['x-viewer-ip'] = {value: event.viewer.ip};" in \
+        resources["ApiViewerHostFunction"]["Properties"]["FunctionCode"]
+    [api] = [o for o in resources["Distribution"]["Properties"]["DistributionConfig"]["Origins"] if o["Id"] == "api"]
+    assert api["OriginCustomHeaders"]["Fn::If"][1] == [{"HeaderName": "X-Origin-Verify",
+                                                      "HeaderValue": {"Ref": "OriginVerifyToken"}}]
