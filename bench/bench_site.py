@@ -121,4 +121,13 @@ def figures(env) -> dict:
     results["site_full_build_pages_per_s"] = round(_html_objects(large) / seconds, 1)
     print(f"# site: 10k build {seconds:.1f} s", file=sys.stderr, flush=True)
     results["site_publish_one_objects_10k"], results["site_publish_one_ms_10k"] = publish_new(large, today, "10k")
+    # The one object a publish rewrites whole, whose size grows with the site: Indeed takes only complete feeds.
+    results["site_indeed_feed_mb_10k"] = round(_object_bytes(large, "feeds/indeed.xml") / 1e6, 2)
     return results
+
+
+def _object_bytes(app, key: str) -> int:
+    from portal.site import site_s3
+
+    with app.app_context():
+        return site_s3().head_object(Bucket=app.config["SITE_BUCKET"], Key=key)["ContentLength"]

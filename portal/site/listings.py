@@ -27,6 +27,15 @@ class Listing:
     def page_path(self, number: int) -> str:
         return f"{self.path}page/{number}/"
 
+    @property
+    def state(self) -> str:
+        """The state a state listing is for ("TX"); empty for the others."""
+        return self.name[len(STATE_PREFIX):] if self.name.startswith(STATE_PREFIX) else ""
+
+    @property
+    def state_name(self) -> str:
+        return geo.state_name(self.state) if self.state else ""
+
 
 def listing(name: str) -> Listing:
     if name == ALL:

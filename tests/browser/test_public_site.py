@@ -65,6 +65,14 @@ def test_remote_jobs_i_can_take_from_my_state_and_the_url_keeps_the_filters(page
     assert _titles(page) == {"Remote Advocate Texas", "Dallas Sorter"}  # on-site in Texas, remote open to it
 
 
+def test_a_state_page_leads_to_the_remote_jobs_open_to_that_state(page, live_server, postings):
+    page.goto(f"{live_server}/jobs/state/TX/")
+    assert set(page.locator("#results .card h2").all_inner_texts()) == {"Dallas Sorter"}
+    page.get_by_role("link", name="remote jobs open to people in Texas").click()
+    page.get_by_role("status").filter(has_text="match").wait_for()
+    assert _titles(page) == {"Remote Advocate Texas"}
+
+
 def test_hours_shift_and_keyword_filters(page, live_server, postings):
     page.goto(f"{live_server}/jobs/?shift=weekend&hours=12")
     page.get_by_role("status").filter(has_text="match").wait_for()
