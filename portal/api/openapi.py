@@ -48,9 +48,19 @@ APPLICATION_REQUEST = {
         "veteran": {"type": "boolean"}, "student": {"type": "boolean"}, "parent_carer": {"type": "boolean"},
         "accommodation": {"type": "string"},
         "programmes": {"type": "array", "items": {"type": "string", "enum": list(PROGRAMMES)}},
+        "resume_upload": {"type": "string", "description": "The checked upload from /api/resume-uploads/check."},
         "consent": {"type": "boolean"},
     },
 }
+RESUME_UPLOAD = {"type": "object", "required": ["url", "fields", "upload"], "properties": {
+    "url": {"type": "string"},
+    "fields": {"type": "object", "additionalProperties": {"type": "string"},
+               "description": "Send these, then Content-Type, then the file (last) as multipart/form-data to url."},
+    "upload": {"type": "string"}}}
+RESUME_CHECK_REQUEST = {"type": "object", "required": ["upload"], "properties": {"upload": {"type": "string"}}}
+RESUME_CHECKED = {"type": "object", "required": ["upload", "label"], "properties": {
+    "upload": {"type": "string", "description": "Name it as resume_upload when applying."},
+    "label": {"type": "string", "description": "The type its first bytes prove: PDF or Word (DOCX)."}}}
 SUBMISSION = {"type": "object", "required": ["reference", "application_ids", "status_token", "status_url", "notes"],
               "properties": {
                   "reference": {"type": "string"},
@@ -97,6 +107,15 @@ def document() -> dict:
                     "422": _json(ERROR, "Answers that will not do, each explained by field"),
                     "429": _json(ERROR, "Too many submissions from this address or e-mail"),
                     "503": _json(ERROR, "Could not be stored just now: send it again with the same key")}}},
+            "/api/resume-uploads": {"post": {
+                "operationId": "startResumeUpload",
+                "responses": {"200": _json(RESUME_UPLOAD, "A presigned POST for one PDF or DOCX file up to 5 MB")}}},
+            "/api/resume-uploads/check": {"post": {
+                "operationId": "checkResumeUpload",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": RESUME_CHECK_REQUEST}}},
+                "responses": {"200": _json(RESUME_CHECKED, "The file is a PDF or DOCX up to 5 MB"),
+                              "422": _json(ERROR, "Not uploaded, not a PDF or DOCX, too large, or too old: "
+                                                  "deleted, choose it again")}}},
             "/api/applications/{token}": {"get": {
                 "operationId": "getStatus",
                 "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],

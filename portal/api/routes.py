@@ -16,7 +16,8 @@ from portal.applications import services as applying
 from portal.applications import status as statuses
 from portal.applications.repository import RateLimited
 from portal.apply.forms import ApplyForm
-from portal.apply.routes import answers_from, rate_limits
+from portal.apply import routes as apply_routes
+from portal.apply.routes import answers_from, checked_resume, rate_limits
 from portal.paging import BadCursor, CursorCodec
 from portal.postings import services as postings
 
@@ -61,6 +62,12 @@ def get_posting(posting_id):
                    is_open=postings.is_open(p, clock.now().date()))
 
 
+# A résumé goes straight to S3 as on the form: ask for a presigned POST, send the file, have it checked, then
+# name the checked upload in the application's "resume_upload".
+bp.add_url_rule("/resume-uploads", "resume_upload", apply_routes.resume_upload, methods=["POST"])
+bp.add_url_rule("/resume-uploads/check", "resume_check", apply_routes.resume_check, methods=["POST"])
+
+
 def _formdata(body: dict) -> MultiDict:
     """The JSON answers as the HTML form would send them, so both are validated by the same form."""
     data = MultiDict()
@@ -90,6 +97,7 @@ def apply():
         return _error("Answers need fixing.", 422, {"posting_ids": "List from 1 to 5 posting ids, first choice first."})
     form = ApplyForm(formdata=_formdata(body), meta={"csrf": False})
     valid = form.validate()
+    resume_key = checked_resume(form) if valid else ""
     errors = {name: messages[0] for name, messages in form.errors.items() if name not in ("started", "website")}
     first = postings.get_public_posting(storage.postings(), ids[0])
     if first is None or not postings.is_open(first, clock.now().date()):
@@ -106,7 +114,8 @@ def apply():
     chosen = [first, *more]
     try:
         result = applying.submit_application(storage.applications(), chosen, answers_from(form), f"api:{key}",
-                                             secret_key=current_app.config["SECRET_KEY"], limits=rate_limits())
+                                             secret_key=current_app.config["SECRET_KEY"], limits=rate_limits(),
+                                             resume_key=resume_key)
     except RateLimited as exc:
         log.info("API application refused: rate limit per %s", exc.kind)
         return _error("Too many applications from this address just now. Try again later.", 429)

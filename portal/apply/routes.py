@@ -40,6 +40,20 @@ def answers_from(form: ApplyForm) -> applying.ApplicationInput:
     )
 
 
+def checked_resume(form: ApplyForm) -> str:
+    """The key of the résumé the form names, checked again now; "" when there is none or it is refused (the
+    form's résumé field then says why, and no longer names it)."""
+    if not form.resume_upload.data:
+        return ""
+    try:
+        key, _ = resumes.check_upload(storage.resumes(), current_app.config["SECRET_KEY"], form.resume_upload.data)
+    except resumes.ResumeRefused as exc:
+        form.resume_upload.errors = [str(exc)]
+        form.resume_upload.data = ""
+        return ""
+    return key
+
+
 def rate_limits() -> applying.RateLimits:
     cfg = current_app.config
     return applying.RateLimits(cfg["SECRET_KEY"], request.remote_addr or "unknown",
@@ -107,15 +121,8 @@ def apply(posting_id):
         for message in applying.location_problems(chosen, form.place.state)[:1]:
             form.zip.errors = [message]
             valid = False
-    resume_key = ""
-    if form.resume_upload.data:
-        try:
-            resume_key, _ = resumes.check_upload(storage.resumes(), current_app.config["SECRET_KEY"],
-                                                 form.resume_upload.data)
-        except resumes.ResumeRefused as exc:
-            form.resume_upload.errors = [str(exc)]
-            form.resume_upload.data = ""
-            valid = False
+    resume_key = checked_resume(form)
+    valid = valid and not form.resume_upload.errors
     if not valid:
         return _render(form, posting, 422)
     if form.website.data:
@@ -154,7 +161,10 @@ def received():
 
 @bp.post("/resume")
 def resume_upload():
-    """Where the form's script sends the chosen résumé: a presigned POST straight to S3, under a key made here."""
+    """Where the form's script sends the chosen résumé: a presigned POST straight to S3, under a key made here.
+
+    Also the API's /api/resume-uploads (portal/api/routes.py): the same answer, as JSON.
+    """
     key = resumes.new_upload_key()
     target = storage.resumes().presigned_post(key)
     return jsonify(url=target["url"], fields=target["fields"],
@@ -163,7 +173,10 @@ def resume_upload():
 
 @bp.post("/resume/check")
 def resume_check():
-    """After the upload: the file's first bytes must prove it a PDF or DOCX. Returns the token the form sends."""
+    """After the upload: the file's first bytes must prove it a PDF or DOCX. Returns the token the form sends.
+
+    Also the API's /api/resume-uploads/check.
+    """
     secret = current_app.config["SECRET_KEY"]
     try:
         key, _ = resumes.read_upload_token(secret, str((request.get_json(silent=True) or {}).get("upload", "")),

@@ -84,3 +84,29 @@ def test_only_json_with_an_idempotency_key_and_no_csrf_token_needed(client, spec
     assert form.status_code == 415 and check(spec, "/api/applications", "post", form)
     nokey = client.post("/api/applications", json=body(postings))
     assert nokey.status_code == 400 and check(spec, "/api/applications", "post", nokey)
+
+
+def test_a_resume_goes_straight_to_storage_and_comes_with_the_application(client, spec, postings, main_table):
+    import requests
+
+    from portal import keys
+    from portal.applications import tokens
+
+    target = check(spec, "/api/resume-uploads", "post", client.post("/api/resume-uploads", json={}))
+    sent = requests.post(target["url"], data={**target["fields"], "Content-Type": "application/pdf"},
+                         files={"file": ("cv.pdf", b"%PDF-1.5\n" + b"1" * 100, "application/pdf")}, timeout=10)
+    assert sent.status_code == 204
+    checked = check(spec, "/api/resume-uploads/check", "post",
+                    client.post("/api/resume-uploads/check", json={"upload": target["upload"]}))
+    assert checked["label"] == "PDF"
+    applied = check(spec, "/api/applications", "post", client.post(
+        "/api/applications", json=body(postings[:1], resume_upload=checked["upload"]), headers={"Idempotency-Key": key()}))
+    status = main_table.get_item(Key=keys.status(tokens.token_hash(applied["status_token"])))["Item"]
+    assert status["resume_key"] == target["fields"]["key"]
+
+    # An upload that was never checked (or is forged) is explained by field, and nothing is stored.
+    refused = client.post("/api/applications", json=body(postings[:1], resume_upload=target["upload"]),
+                          headers={"Idempotency-Key": key()})
+    assert refused.status_code == 422 and "resume_upload" in check(spec, "/api/applications", "post", refused)["errors"]
+    missing = client.post("/api/resume-uploads/check", json={"upload": "forged"})
+    assert missing.status_code == 422 and check(spec, "/api/resume-uploads/check", "post", missing)

@@ -22,7 +22,8 @@ def api_schema(app, main_table):
 def test_every_operation_answers_as_documented(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert {op.label for op in operations} == {"GET /api/postings", "GET /api/postings/{posting_id}",
-                                               "POST /api/applications", "GET /api/applications/{token}"}
+                                               "POST /api/applications", "GET /api/applications/{token}",
+                                               "POST /api/resume-uploads", "POST /api/resume-uploads/check"}
     for operation in operations:
         @given(case=operation.as_strategy())
         @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
