@@ -131,7 +131,7 @@
       });
     }).then(function (checked) {
       resumeField.value = checked.upload;
-      resumeNote.textContent = "Your résumé (" + checked.label + ") is attached. Choose another file to replace it.";
+      resumeNote.textContent = "Your " + checked.label + " résumé is attached. Choose another file to replace it.";
     }).catch(function (err) {
       resumeNote.textContent = err.message || "We could not upload that file. Check your connection and choose it again.";
     }).then(function () { uploading = false; });

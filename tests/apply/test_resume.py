@@ -198,4 +198,4 @@ def test_a_resume_re_shown_after_another_error_is_still_attached(client, three_p
     resp = _apply_with(client, three_postings[0], hidden, upload, phone="12")
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422 and 'href="#phone"' in html
-    assert "Your résumé (PDF) is attached." in html and upload in html
+    assert "Your PDF résumé is attached." in html and upload in html

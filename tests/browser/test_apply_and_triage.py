@@ -91,7 +91,7 @@ def test_a_resume_chosen_on_the_form_goes_straight_to_storage_and_comes_with_the
     resume.write_bytes(b"%PDF-1.7\n" + b"0" * 4000)
     page.goto(f"{live_server}/apply/{posting.id}")
     page.get_by_label("PDF or Word (DOCX) file, up to 5 MB").set_input_files(str(resume))
-    page.get_by_text("Your résumé (PDF) is attached.").wait_for()  # uploaded to S3 and checked
+    page.get_by_text("Your PDF résumé is attached.").wait_for()  # uploaded to S3 and checked
     assert axe_violations(page) == []
     send_answers(page, "Ada Lovelace", "ada@example.com", "206 555 0123")
     page.get_by_role("heading", name="Thank you: your application is in").wait_for()
