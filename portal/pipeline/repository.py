@@ -33,6 +33,10 @@ class PipelineRepository:
         return "Item" in self.table.get_item(Key=keys.pipeline_effect(scope, effect), ConsistentRead=True,
                                              ProjectionExpression="pk")
 
+    def exists(self, key: dict) -> bool:
+        """Whether the item is still there now (a consistent read): an erased applicant gets no more e-mail."""
+        return "Item" in self.table.get_item(Key=key, ConsistentRead=True, ProjectionExpression="pk")
+
     def record(self, transitions: list[Transition], now_epoch: int, *, check_first: bool = False) -> bool:
         """Write the markers, the history items and the summed counter deltas of ``transitions`` in one transaction.
 

@@ -221,10 +221,17 @@ def _status_url(pipeline: Pipeline, submission_id: str) -> str:
 
 
 def _send_once(pipeline: Pipeline, scope: str, effect: str, template: str, to: str, context: dict,
-               now: datetime.datetime) -> None:
-    """Claim, send, and give the claim back if sending failed (so the retry sends it): at most one e-mail."""
+               now: datetime.datetime, about: dict) -> None:
+    """Claim, send, and give the claim back if sending failed (so the retry sends it): at most one e-mail.
+
+    Only while the item the e-mail is ``about`` (its key) still exists: records arrive after the fact, and an
+    applicant who withdrew and then erased everything must not hear from us again.
+    """
     if pipeline.mailer is None or not to:
         log.info("no e-mail sent for %s (%s): mail is not configured or there is no address", scope, template)
+        return
+    if not pipeline.effects.exists(about):
+        log.info("no e-mail sent for %s (%s): erased since", scope, template)
         return
     if not pipeline.effects.claim(scope, effect, _epoch(now)):
         return
@@ -244,7 +251,7 @@ def _send_stage_mail(pipeline: Pipeline, item: dict, now: datetime.datetime) -> 
         "status_url": _status_url(pipeline, str(item["submission_id"])),
     }
     _send_once(pipeline, f"APP#{item['id']}", f"mail#v{int(item['version'])}", item["stage"],
-               str(contact.get("email") or ""), context, now)
+               str(contact.get("email") or ""), context, now, about=keys.application(str(item["id"])))
 
 
 def send_confirmation(pipeline: Pipeline, status: dict) -> None:
@@ -258,7 +265,7 @@ def send_confirmation(pipeline: Pipeline, status: dict) -> None:
         "status_url": _status_url(pipeline, submission_id),
     }
     _send_once(pipeline, f"SUBMISSION#{submission_id}", "mail#confirmation", "confirmation",
-               str(status.get("contact_email") or ""), context, now)
+               str(status.get("contact_email") or ""), context, now, about={"pk": status["pk"], "sk": status["sk"]})
 
 
 def keep_linked_resume(pipeline: Pipeline, record: StreamRecord) -> None:

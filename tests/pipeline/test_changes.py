@@ -75,6 +75,15 @@ def test_a_withdrawal_leaves_the_queue_adjusts_the_load_and_confirms(main_table,
     assert "withdrew" in mail.subject
 
 
+def test_an_applicant_who_withdrew_and_then_erased_everything_gets_no_withdrawal_mail(main_table, stream, handle,
+                                                                                       screened):
+    application, answers = screened
+    move_stage(main_table, application, "withdrawn", by="applicant", at=AT)
+    main_table.delete_item(Key=keys.application(application.id))  # erased before the pipeline saw the withdrawal
+    assert handle(stream.event()) == {"batchItemFailures": []}
+    assert sent_mail(answers.contact.email) == []
+
+
 def test_a_reassignment_moves_the_load_without_a_history_entry(main_table, stream, handle, screened, recruiters, team):
     application, _ = screened
     other = next(r for r in recruiters if r != application.assignee)
