@@ -61,7 +61,7 @@ def test_apply_then_recruiter_sees_the_application(page, live_server, posting):
     page.get_by_role("heading", name="Newest applications").wait_for()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Grace Hopper").click()
-    assert page.get_by_role("heading", name="Grace Hopper").is_visible()
+    page.get_by_role("heading", name="Grace Hopper").wait_for()
     assert "grace@example.com" in page.content()
     assert reference in page.content()
     assert axe_violations(page) == []
