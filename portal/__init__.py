@@ -47,6 +47,8 @@ def _defaults() -> dict:
         "APPLY_MIN_FILL_SECONDS": 3,
         "APPLY_LIMIT_PER_IP_HOUR": 20,
         "APPLY_LIMIT_PER_EMAIL_DAY": 10,
+        # Résumé uploads started per IP address an hour (each may put 5 MB in the bucket until it expires).
+        "RESUME_UPLOADS_PER_IP_HOUR": 20,
         # How long applications are kept, as the privacy notice on the form says.
         "RETENTION_MONTHS": 24,
     }

@@ -109,7 +109,8 @@ def document() -> dict:
                     "503": _json(ERROR, "Could not be stored just now: send it again with the same key")}}},
             "/api/resume-uploads": {"post": {
                 "operationId": "startResumeUpload",
-                "responses": {"200": _json(RESUME_UPLOAD, "A presigned POST for one PDF or DOCX file up to 5 MB")}}},
+                "responses": {"200": _json(RESUME_UPLOAD, "A presigned POST for one PDF or DOCX file up to 5 MB"),
+                              "429": _json(ERROR, "Too many uploads from this address just now")}}},
             "/api/resume-uploads/check": {"post": {
                 "operationId": "checkResumeUpload",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": RESUME_CHECK_REQUEST}}},

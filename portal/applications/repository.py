@@ -33,6 +33,16 @@ class RateCounter:
     expires_at: int  # epoch seconds, for DynamoDB's TTL
 
 
+def _counting(counter: RateCounter) -> dict:
+    """The update that counts one more, only while below the limit; the counter expires by TTL."""
+    return {
+        "UpdateExpression": "ADD #n :one SET expires_at = if_not_exists(expires_at, :expires)",
+        "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
+        "ExpressionAttributeNames": {"#n": "n"},
+        "ExpressionAttributeValues": {":one": 1, ":limit": counter.limit, ":expires": counter.expires_at},
+    }
+
+
 class ApplicationRepository:
     def __init__(self, table):
         self.table = table
@@ -67,17 +77,8 @@ class ApplicationRepository:
             {"Put": {"TableName": self.table.name, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
             for item in puts
         ]
-        transact += [
-            {"Update": {
-                "TableName": self.table.name,
-                "Key": counter.key,
-                "UpdateExpression": "ADD #n :one SET expires_at = if_not_exists(expires_at, :expires)",
-                "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
-                "ExpressionAttributeNames": {"#n": "n"},
-                "ExpressionAttributeValues": {":one": 1, ":limit": counter.limit, ":expires": counter.expires_at},
-            }}
-            for counter in rate_counters
-        ]
+        transact += [{"Update": {"TableName": self.table.name, "Key": counter.key, **_counting(counter)}}
+                     for counter in rate_counters]
         try:
             # The resource's client serializes plain Python values itself, as the Table methods do.
             transact_write_items(self.table.meta.client, transact)
@@ -92,6 +93,15 @@ class ApplicationRepository:
             if over:
                 raise RateLimited(over[0].kind) from exc
             raise
+
+    def count(self, counter: RateCounter) -> None:
+        """Count one more against the counter; raises RateLimited, counting nothing, when it is at its limit."""
+        try:
+            self.table.update_item(Key=counter.key, **_counting(counter))
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            raise RateLimited(counter.kind) from exc
 
     def put_many(self, applications: list[Application]) -> None:
         """Plain batch writes, without the submission marker: for loading demo or test data only."""

@@ -62,6 +62,11 @@ class RateLimits:
                         epoch + 2 * 86400),
         )
 
+    def upload_counter(self, now: datetime.datetime, per_hour: int) -> RateCounter:
+        """Résumé uploads started from one IP address in the hour: each lets up to 5 MB into the bucket."""
+        return RateCounter("UPLOAD", keys.rate_limit("UPLOAD", self._hash(self.client_ip), now.strftime("%Y%m%d%H")),
+                           per_hour, int(now.timestamp()) + 3600 + 86400)
+
     def _hash(self, value: str) -> str:
         # Keyed, so the stored key cannot be reversed into an address by hashing guesses.
         return hmac.new(self.secret_key.encode(), f"rate:{value}".encode(), hashlib.sha256).hexdigest()[:32]

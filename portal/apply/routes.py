@@ -21,6 +21,8 @@ RATE_LIMITED = ("We have received several applications from this address in a sh
                 "another just now. Your answers are still here: please try again later.")
 TOO_FAST = ("That was sent quicker than a person usually fills in this form. Your answers are still here: "
             "check them and send the form again.")
+UPLOADS_LIMITED = ("We have received many files from this address in a short time, so we cannot take another "
+                   "just now. You can send your application without it and add your résumé from your status page.")
 HONEYPOT = "A field meant to stay empty was filled in. Check your answers and send the form again."
 TRY_AGAIN = ("We could not save your application just now. Your answers are still here: "
              "please try again in a moment.")
@@ -165,6 +167,12 @@ def resume_upload():
 
     Also the API's /api/resume-uploads (portal/api/routes.py): the same answer, as JSON.
     """
+    try:
+        storage.applications().count(rate_limits().upload_counter(clock.now(),
+                                                                  current_app.config["RESUME_UPLOADS_PER_IP_HOUR"]))
+    except RateLimited:
+        log.info("résumé upload refused: rate limit per IP")
+        return jsonify(error=UPLOADS_LIMITED), 429
     key = resumes.new_upload_key()
     target = storage.resumes().presigned_post(key)
     return jsonify(url=target["url"], fields=target["fields"],

@@ -199,3 +199,16 @@ def test_a_resume_re_shown_after_another_error_is_still_attached(client, three_p
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422 and 'href="#phone"' in html
     assert "Your PDF résumé is attached." in html and upload in html
+
+
+def test_uploads_started_from_one_address_are_limited_per_hour(client, app, three_postings, monkeypatch):
+    monkeypatch.setitem(app.config, "RESUME_UPLOADS_PER_IP_HOUR", 2)
+    csrf = hidden_fields(client.get(f"/apply/{three_postings[0].id}").get_data(as_text=True))["csrf_token"]
+
+    def start(ip):
+        return client.post("/apply/resume", json={}, headers={"X-CSRFToken": csrf}, environ_base={"REMOTE_ADDR": ip})
+
+    assert [start("192.0.2.44").status_code for _ in range(3)] == [200, 200, 429]
+    refused = start("192.0.2.44").get_json()
+    assert "add your résumé from your status page" in refused["error"]
+    assert start("192.0.2.45").status_code == 200, "another address has its own count"
