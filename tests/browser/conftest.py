@@ -52,6 +52,25 @@ def page(browser):
     context.close()
 
 
+def _tab_until(page, expression: str, expected: str, what: str, limit: int) -> None:
+    """Press Tab, as a keyboard user would, until `expression` (about document.activeElement) gives `expected`."""
+    for presses in range(limit + 1):
+        if page.evaluate(expression) == expected:
+            return
+        if presses < limit:
+            page.keyboard.press("Tab")
+    raise AssertionError(f"{limit} presses of Tab never reached {what}")
+
+
+def tab_to(page, element_id: str, limit: int = 120) -> None:
+    _tab_until(page, "document.activeElement && document.activeElement.id", element_id, f"#{element_id}", limit)
+
+
+def tab_to_text(page, text: str, limit: int = 120) -> None:
+    """Tab to the link or button whose text this is."""
+    _tab_until(page, "document.activeElement && document.activeElement.textContent.trim()", text, repr(text), limit)
+
+
 def axe_violations(page) -> list[dict]:
     """axe-core's violations on the page as it is now (WCAG 2.x A and AA rules and best practices)."""
     page.add_script_tag(path=str(AXE))

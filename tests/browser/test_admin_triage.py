@@ -11,7 +11,7 @@ from portal.accounts.models import Team
 from portal.accounts.repository import AccountRepository
 from portal.applications.repository import ApplicationRepository
 from portal.postings.repository import PostingRepository
-from tests.browser.conftest import DESKTOP, axe_violations
+from tests.browser.conftest import DESKTOP, axe_violations, tab_to
 from tests.factories import PASSWORD, make_account, make_application, make_posting
 
 pytestmark = pytest.mark.browser
@@ -40,11 +40,7 @@ def seeded(main_table):
 
 def _sign_in_with_keyboard(page, live_server, email):
     page.goto(f"{live_server}/admin/")
-    for _ in range(10):  # past the skip link and the header's links, to the first field
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "email":
-            break
-    assert page.evaluate("document.activeElement.id") == "email"
+    tab_to(page, "email", limit=10)  # past the skip link and the header's links, to the first field
     page.keyboard.type(email)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)

@@ -4,7 +4,7 @@ import pytest
 
 from portal.applications.repository import ApplicationRepository
 from portal.postings.repository import PostingRepository
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, tab_to, tab_to_text
 from tests.factories import make_posting, make_remote_posting
 
 pytestmark = pytest.mark.browser
@@ -17,23 +17,6 @@ def postings(main_table):
              make_posting(title="Keyboard Packer", team="kb-west")]
     PostingRepository(main_table).put_many(found)
     return found
-
-
-def tab_to(page, element_id: str, limit: int = 120):
-    """Press Tab until the element has focus, as a keyboard user would."""
-    for _ in range(limit):
-        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached #{element_id}")
-
-
-def tab_to_button(page, text: str, limit: int = 120):
-    for _ in range(limit):
-        if page.evaluate("document.activeElement && document.activeElement.textContent.trim()") == text:
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached the button {text!r}")
 
 
 def test_apply_to_three_then_change_hours_and_erase_with_the_keyboard_alone(page, live_server, postings, main_table):
@@ -63,7 +46,7 @@ def test_apply_to_three_then_change_hours_and_erase_with_the_keyboard_alone(page
     tab_to(page, "consent")
     page.keyboard.press("Space")
     assert axe_violations(page) == []
-    tab_to_button(page, "Send application")
+    tab_to_text(page, "Send application")
     page.keyboard.press("Enter")
 
     page.get_by_role("heading", name="Thank you: your application is in").wait_for()
@@ -91,7 +74,7 @@ def test_apply_to_three_then_change_hours_and_erase_with_the_keyboard_alone(page
 
     tab_to(page, "confirm")
     page.keyboard.press("Space")
-    tab_to_button(page, "Erase everything")
+    tab_to_text(page, "Erase everything")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Your data is erased").wait_for()
     assert axe_violations(page) == []

@@ -6,7 +6,7 @@ import pytest
 from portal.postings.models import Address
 from portal.postings.repository import PostingRepository
 from portal.site import build_site
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, tab_to, tab_to_text
 from tests.factories import make_posting, make_remote_posting
 
 pytestmark = pytest.mark.browser
@@ -90,17 +90,10 @@ def test_the_keyboard_reaches_the_filters_and_the_jobs(page, live_server, postin
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
     page.keyboard.press("Enter")
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "f-q":
-            break
-    assert page.evaluate("document.activeElement.id") == "f-q"
+    tab_to(page, "f-q", limit=30)
     page.keyboard.type("sorter")
     page.get_by_role("status").filter(has_text="1 job matches").wait_for()
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent") == "Dallas Sorter":
-            break
+    tab_to_text(page, "Dallas Sorter", limit=30)
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Dallas Sorter").wait_for()
     assert page.url.endswith(f"/jobs/{postings['onsite_tx'].id}/")
