@@ -30,11 +30,10 @@ class PipelineRepository:
                 "expires_at": now_epoch + self.marker_ttl_seconds}
 
     def done(self, scope: str, effect: str) -> bool:
-        return "Item" in self.table.get_item(Key=keys.pipeline_effect(scope, effect), ConsistentRead=True,
-                                             ProjectionExpression="pk")
+        return self.exists(keys.pipeline_effect(scope, effect))
 
     def exists(self, key: dict) -> bool:
-        """Whether the item is still there now (a consistent read): an erased applicant gets no more e-mail."""
+        """Whether the item is there now (a consistent read): a marker, or the item an e-mail is about."""
         return "Item" in self.table.get_item(Key=key, ConsistentRead=True, ProjectionExpression="pk")
 
     def record(self, transitions: list[Transition], now_epoch: int, *, check_first: bool = False) -> bool:
