@@ -127,11 +127,12 @@ class SitePublisher:
         The bucket is the record of what was ever public, so a rebuild re-renders closed pages too (with their
         "closed" notice and no JobPosting markup), even if the publish that closed them never ran.
         """
-        listing_dirs = {listing(name).path.split("/")[2] for name in every_listing()} | {"page"}
+        not_postings = {listing(name).path.split("/")[2] for name in every_listing()} | {"page"}
+        skipped = not_postings | published_ids  # made once: the bucket lists a key per page of the site
         ids = []
         for key in self.bucket.keys("jobs/"):
             parts = key.split("/")
-            if len(parts) == 3 and parts[2] == "index.html" and parts[1] not in listing_dirs | published_ids:
+            if len(parts) == 3 and parts[2] == "index.html" and parts[1] not in skipped:
                 ids.append(parts[1])
         closed = [p for p in self.postings.get_many(ids) if p.status == CLOSED]
         return closed, sorted(set(ids) - {p.id for p in closed})
