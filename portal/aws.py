@@ -15,6 +15,7 @@ RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_t
 class AwsResources:
     def __init__(self, region: str):
         self.region = region
+        self._clients: dict[str, object] = {}
 
     @functools.cached_property
     def session(self) -> boto3.session.Session:
@@ -28,9 +29,14 @@ class AwsResources:
         return self.dynamodb.Table(name)
 
     def client(self, service: str):
-        # S3 signs with SigV4: presigned résumé links and uploads then expire as asked and work in every region.
-        config = RETRY_CONFIG.merge(Config(signature_version="s3v4")) if service == "s3" else RETRY_CONFIG
-        return self.session.client(service, config=config)
+        """The app's one client for the service, made on first use: making one costs more than most calls with it
+        (clients are thread-safe; a race at first use makes a spare, which is harmless)."""
+        found = self._clients.get(service)
+        if found is None:
+            # S3 signs with SigV4: presigned résumé links and uploads then expire as asked and work in every region.
+            config = RETRY_CONFIG.merge(Config(signature_version="s3v4")) if service == "s3" else RETRY_CONFIG
+            found = self._clients.setdefault(service, self.session.client(service, config=config))
+        return found
 
 
 def init_app(app) -> None:

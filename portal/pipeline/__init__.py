@@ -44,12 +44,13 @@ def _handle_in_app(event) -> dict:
 
 def pipeline_from_app(app):
     """The pipeline's dependencies, from the app's configuration and AWS resources."""
+    from portal.applications.resumes import ResumeStore
     from portal.mail import Mailer
     from portal.pipeline.services import Pipeline
 
     aws = app.extensions["aws"]
     cfg = app.config
-    mailer = Mailer(_ses_client(app), cfg["MAIL_FROM"]) if cfg.get("MAIL_FROM") else None
+    mailer = Mailer(aws.client("ses"), cfg["MAIL_FROM"]) if cfg.get("MAIL_FROM") else None
     return Pipeline(
         table=aws.table(cfg["MAIN_TABLE"]),
         table_name=cfg["MAIN_TABLE"],
@@ -58,25 +59,8 @@ def pipeline_from_app(app):
         public_base_url=cfg["PUBLIC_BASE_URL"],
         publish_posting=publish_posting,
         site_built_at=cfg.get("SITE_BUILT_AT"),
-        keep_resume=_resume_store(app).keep,
+        keep_resume=ResumeStore(aws.client("s3"), cfg["RESUME_BUCKET"]).keep,
     )
-
-
-def _resume_store(app):
-    from portal.applications.resumes import ResumeStore
-
-    client = app.extensions.get("pipeline_s3")
-    if client is None:
-        client = app.extensions["pipeline_s3"] = app.extensions["aws"].client("s3")
-    return ResumeStore(client, app.config["RESUME_BUCKET"])
-
-
-def _ses_client(app):
-    # One client per app, made on first use: creating a boto3 client costs milliseconds on every batch.
-    client = app.extensions.get("pipeline_ses")
-    if client is None:
-        client = app.extensions["pipeline_ses"] = app.extensions["aws"].client("ses")
-    return client
 
 
 def publish_posting(posting_id: str) -> None:

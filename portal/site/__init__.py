@@ -28,13 +28,10 @@ def base_url() -> str:
 
 
 def site_s3():
-    """The app's S3 client for the site bucket, made once: creating a client costs more than a publish's writes."""
-    client = current_app.extensions.get("site_s3")
-    if client is None:
-        from portal.aws import resources
+    """The app's S3 client, which writes the site bucket."""
+    from portal.aws import resources
 
-        client = current_app.extensions["site_s3"] = resources().client("s3")
-    return client
+    return resources().client("s3")
 
 
 def _publisher():
