@@ -34,12 +34,3 @@ def accounts() -> AccountRepository:
 def audit() -> AuditRepository:
     return AuditRepository(main_table())
 
-
-def resume_link(key: str) -> str:
-    """A short-lived presigned GET for one résumé in the private résumé bucket."""
-    cfg = current_app.config
-    bucket = cfg.get("RESUME_BUCKET") or f"{cfg['STACK_NAME']}-resumes"
-    return resources().client("s3").generate_presigned_url(
-        "get_object", Params={"Bucket": bucket, "Key": key, "ResponseContentDisposition": "attachment"},
-        ExpiresIn=cfg["RESUME_LINK_SECONDS"],
-    )

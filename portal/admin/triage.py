@@ -129,7 +129,8 @@ def _render_application(application_id: str, status: int = 200, **forms):
                                                                  assignee=application.assignee or "")
     assign_form.assignee.choices = choices([("", "Nobody")] + [(m["email"], m["email"]) for m in members])
     move_form = forms.pop("move_form", None) or MoveForm(formdata=None)
-    resume_url = storage.resume_link(application.resume_key) if getattr(application, "resume_key", "") else None
+    resume_url = (storage.resumes().download_link(application.resume_key, current_app.config["RESUME_LINK_SECONDS"])
+                  if application.resume_key else None)
     return render_template(
         "admin/application.html", application=application, notes=shown["notes"], history=shown["history"],
         next_stages=triage.next_stages(application), reason_required=REASON_REQUIRED, move_form=move_form,

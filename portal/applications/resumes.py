@@ -120,6 +120,13 @@ class ResumeStore:
             raise ResumeRefused("That file is larger than 5 MB. Choose a smaller file.")
         return kind
 
+    def download_link(self, key: str, seconds: int) -> str:
+        """A short-lived presigned GET for one résumé, which downloads rather than opens in the browser."""
+        return self.s3.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key, "ResponseContentDisposition": "attachment"},
+            ExpiresIn=seconds,
+        )
+
     def delete(self, key: str) -> None:
         self.s3.delete_object(Bucket=self.bucket, Key=key)
 
