@@ -162,10 +162,9 @@ def _shift_words(shifts: list[str]) -> str:
 
 def _start(posting: Posting, prefs: dict, today: datetime.date) -> tuple[float, str, str]:
     start = _date(prefs.get("start_date"))
-    wanted_by = _date(getattr(posting, "start_date", "")) or today
     if start is None:
         return START_POINTS / 2, "start date unknown", ""
-    days_late = (start - wanted_by).days
+    days_late = (start - today).days  # postings carry no start date of their own: a role wants people now
     if days_late <= 14:
         return START_POINTS, f"can start {'now' if start <= today else start.isoformat()}", ""
     closes = _date(posting.valid_through)
