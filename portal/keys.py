@@ -52,6 +52,8 @@ Sort keys that list things newest first are ULIDs (or ``<date>#<id>``), so lexic
 An application carries the index attributes of its current state, always written together through
 ``application_queue_keys`` (by the pipeline when it routes, and by every stage move), so the queues never disagree.
 """
+import hashlib
+import hmac
 
 POSTING_SK = "POSTING"
 APPLICATION_SK = "APP"
@@ -279,6 +281,14 @@ def login_attempts(kind: str, identity_hash: str, window: str) -> dict:
     ``identity_hash`` is a keyed hash, so neither the e-mail nor the IP address is stored; the item expires by TTL.
     """
     return {"pk": f"LOGIN#{kind}#{identity_hash}#{window}", "sk": "LOGIN"}
+
+
+def identity_hash(secret_key: str, identity: str) -> str:
+    """The keyed hash of who is counted (``identity``: a purpose, then an IP or e-mail address) that the
+    counters' keys carry, so a stored key cannot be reversed into an address by hashing guesses."""
+    return hmac.new(secret_key.encode(), identity.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def rate_limit(kind: str, identity_hash: str, window: str) -> dict:
     """A counter of submissions from one IP or e-mail (``kind``) in one time window; expires by TTL (expires_at).
 

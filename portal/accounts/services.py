@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime
 import functools
-import hashlib
-import hmac
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from portal import keys
 from portal.accounts.models import ADMIN, ROLES, Account
 from portal.accounts.repository import AccountRepository
 
@@ -62,7 +61,7 @@ def count_login_attempt(repo: AccountRepository, secret_key: str, email: str, ip
     expires_at = (window + 2) * LOGIN_WINDOW_SECONDS
     over = False
     for kind, value, limit in (("account", email.strip().lower(), per_account), ("ip", ip or "unknown", per_ip)):
-        digest = hmac.new(secret_key.encode(), f"login:{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+        digest = keys.identity_hash(secret_key, f"login:{kind}:{value}")
         if repo.count_attempt(kind, digest, str(window), expires_at) > limit:
             over = True
     if over:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
-import hmac
 
 from ulid import ULID
 
@@ -68,8 +66,7 @@ class RateLimits:
                            per_hour, int(now.timestamp()) + 3600 + 86400)
 
     def _hash(self, value: str) -> str:
-        # Keyed, so the stored key cannot be reversed into an address by hashing guesses.
-        return hmac.new(self.secret_key.encode(), f"rate:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+        return keys.identity_hash(self.secret_key, f"rate:{value}")
 
 
 def location_problems(postings: list[Posting], state: str) -> list[str]:
