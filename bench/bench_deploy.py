@@ -73,7 +73,7 @@ def _cold_invoke_ms(env, zip_path, lambda_package) -> float:
     """Median over fresh processes of the unzipped package: imports plus the first request (GET /apply/<id>)."""
     import os
 
-    from portal import infra
+    from portal.local import infra
     from portal.postings.repository import PostingRepository
     from tests.factories import make_posting
 

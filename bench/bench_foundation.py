@@ -43,7 +43,7 @@ def figures(env) -> dict:
     from werkzeug.test import Client
 
     from portal.site import build_site
-    from portal.site.serving import site_dispatcher
+    from portal.local.serving import site_dispatcher
 
     with app.app_context():
         build_site()

@@ -83,7 +83,7 @@ def _local_submit_to_routed(env, submissions: int = 5) -> dict:
     from portal import keys
     from portal.accounts.repository import AccountRepository
     from portal.applications.repository import ApplicationRepository
-    from portal.local import StreamPoller
+    from portal.local.poller import StreamPoller
     from portal.postings.repository import PostingRepository
     from tests.factories import apply_form, make_account, make_posting
     from tests.helpers import hidden_fields

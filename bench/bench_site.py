@@ -17,7 +17,7 @@ PUBLISHES = 7
 
 
 def _postings(count: int, today: datetime.date):
-    from portal.demo import demo_postings
+    from portal.local.demo import demo_postings
 
     return demo_postings(today, count)
 

@@ -23,7 +23,7 @@ class BenchEnvironment:
 
         from moto.server import ThreadedMotoServer
 
-        from portal.emulator import fix_streams_in_transactions
+        from portal.local.emulator import fix_streams_in_transactions
 
         fix_streams_in_transactions()  # as in local mode: see portal/emulator.py
 
@@ -46,7 +46,7 @@ class BenchEnvironment:
         return False
 
     def new_stack(self) -> dict:
-        from portal import infra
+        from portal.local import infra
 
         name = "bench-" + uuid.uuid4().hex[:8]
         return {"StackName": name, **infra.deploy_stack(boto3.client("cloudformation"), name)}

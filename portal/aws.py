@@ -1,20 +1,25 @@
-"""AWS clients for one app: created on first use, pointed at the emulator by AWS_ENDPOINT_URL when it is set."""
+"""AWS clients of one runtime: made on first use, pointed at the emulator by AWS_ENDPOINT_URL when it is set."""
 from __future__ import annotations
 
 import functools
 
 import boto3
 from botocore.config import Config
-from flask import current_app
 
 # Standard retry mode backs off on throttling; after these attempts the error reaches the caller,
 # which shows "please try again" and keeps what the user typed.
 RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=3, read_timeout=10)
+# S3 signs with SigV4, so presigned résumé links and uploads expire as asked and work in every region.
+SERVICE_CONFIG = {"s3": Config(signature_version="s3v4")}
 
 
-class AwsResources:
-    def __init__(self, region: str):
+class AwsClients:
+    """``endpoint_url`` points every client at one other endpoint (a second emulator in tests); without it, boto3's
+    own configuration decides (AWS_ENDPOINT_URL locally, AWS itself on Lambda)."""
+
+    def __init__(self, region: str, endpoint_url: str | None = None):
         self.region = region
+        self.endpoint_url = endpoint_url
         self._clients: dict[str, object] = {}
 
     @functools.cached_property
@@ -23,25 +28,17 @@ class AwsResources:
 
     @functools.cached_property
     def dynamodb(self):
-        return self.session.resource("dynamodb", config=RETRY_CONFIG)
+        return self.session.resource("dynamodb", config=RETRY_CONFIG, endpoint_url=self.endpoint_url)
 
     def table(self, name: str):
         return self.dynamodb.Table(name)
 
     def client(self, service: str):
-        """The app's one client for the service, made on first use: making one costs more than most calls with it
+        """The one client for the service, made on first use: making one costs more than most calls with it
         (clients are thread-safe; a race at first use makes a spare, which is harmless)."""
         found = self._clients.get(service)
         if found is None:
-            # S3 signs with SigV4: presigned résumé links and uploads then expire as asked and work in every region.
-            config = RETRY_CONFIG.merge(Config(signature_version="s3v4")) if service == "s3" else RETRY_CONFIG
-            found = self._clients.setdefault(service, self.session.client(service, config=config))
+            config = RETRY_CONFIG.merge(SERVICE_CONFIG[service]) if service in SERVICE_CONFIG else RETRY_CONFIG
+            found = self._clients.setdefault(service, self.session.client(service, config=config,
+                                                                           endpoint_url=self.endpoint_url))
         return found
-
-
-def init_app(app) -> None:
-    app.extensions["aws"] = AwsResources(app.config["AWS_REGION"])
-
-
-def resources() -> AwsResources:
-    return current_app.extensions["aws"]

@@ -1,56 +1,93 @@
-"""Flask CLI commands of the portal (`flask --app portal ...`)."""
+"""The command line (`flask --app portal ...`): each command runs on the app's runtime, inside its app context.
+
+- `stack deploy`: the CloudFormation stack of infra/template.yaml;
+- `site build | publish <id> | expire`: the static site;
+- `users create`: an account, above all the first admin of a deployment;
+- `pipeline replay-dlq`: the stream's dead letters;
+- `seed-demo` (local mode only) and `origin-token` (for the stack's OriginVerifyToken).
+"""
 from __future__ import annotations
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from portal import aws, infra
-from portal.accounts.cli import users_group
+from portal.accounts.models import ROLES
+
+
+def runtime():
+    return current_app.extensions["portal"]
 
 
 def init_app(app) -> None:
-    app.cli.add_command(stack_group)
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(pipeline_group)
-    app.cli.add_command(users_group)
-    app.cli.add_command(origin_token_command)
+    for command in (stack_group, site_group, users_group, pipeline_group, seed_demo_command, origin_token_command):
+        app.cli.add_command(command)
 
 
-@click.group("stack")
-def stack_group():
-    """The CloudFormation stack that holds the tables and the site bucket."""
+# AppGroup: its commands run inside the app context, from `flask` and from the test runner alike.
+stack_group = AppGroup("stack", help="The CloudFormation stack that holds the tables and the site bucket.")
 
 
 @stack_group.command("deploy")
 def deploy_stack_command():
     """Deploy infra/template.yaml as the configured stack (into AWS_ENDPOINT_URL when set)."""
-    outputs = infra.deploy_stack(aws.resources().client("cloudformation"), current_app.config["STACK_NAME"])
+    from portal.local.infra import deploy_stack
+
+    outputs = deploy_stack(runtime().client("cloudformation"), runtime().settings.stack_name)
     for name, value in sorted(outputs.items()):
         click.echo(f"{name}: {value}")
 
 
-@click.command("origin-token")
-@with_appcontext
-def origin_token_command():
-    """Print the token CloudFront sends to the API (the stack's OriginVerifyToken), derived from SECRET_KEY."""
-    from portal.viewer import origin_token
-
-    click.echo(origin_token(current_app.config["SECRET_KEY"]))
+site_group = AppGroup("site", help="The public job board in the site bucket.")
 
 
-@click.command("seed-demo")
-def seed_demo_command():
-    """Load the demo postings, teams and accounts. Local mode only: demo accounts have a published password."""
-    if not current_app.config["LOCAL_MODE"]:
-        raise click.ClickException("seed-demo runs only in local mode (PORTAL_LOCAL_MODE=true).")
-    from portal.demo import seed_demo
+@site_group.command("build")
+def build_command():
+    """Render every public page, index and feed, and upload them to the site bucket."""
+    from portal.site import build_site
 
-    counts = seed_demo(aws.resources().table(current_app.config["MAIN_TABLE"]))
-    click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+    click.echo(f"Wrote {build_site(runtime())} objects to the site bucket.")
 
 
-# An AppGroup, so its commands run inside the app context (also under the test runner).
+@site_group.command("publish")
+@click.argument("posting_id")
+def publish_command(posting_id):
+    """Publish one posting's pages again (what the pipeline does after a change)."""
+    from portal.site import publish_posting
+
+    click.echo(f"Wrote {publish_posting(runtime(), posting_id)} objects.")
+
+
+@site_group.command("expire")
+def expire_command():
+    """Close the postings past their valid-through date and publish them."""
+    from portal.site import close_expired_postings
+
+    click.echo(f"Closed {close_expired_postings(runtime())} expired postings.")
+
+
+users_group = AppGroup("users", help="Recruiter and admin accounts.")
+
+
+@users_group.command("create")
+@click.option("--email", prompt="E-mail address", help="Their sign-in; stored in lower case.")
+@click.option("--name", prompt="Full name")
+@click.option("--role", type=click.Choice(list(ROLES)), default="admin", show_default=True, prompt="Role")
+@click.option("--team", "teams", multiple=True, help="A team a recruiter works for (repeat for several).")
+@click.password_option("--password", prompt="Password (12 characters or more)",
+                       help="Better typed at the prompt, which hides it and asks twice, than on the command line.")
+def create_user_command(email, name, role, teams, password):
+    """Create an account with an argon2id password hash (the first admin of a new deployment, for one)."""
+    from portal.accounts import services
+
+    try:
+        account = services.create_account(runtime(), None, email, name, role, list(teams), password)
+    except services.AccountRefused as exc:
+        known = ", ".join(sorted(t.id for t in services.list_teams(runtime()))) or "none yet"
+        raise click.ClickException(f"{exc} Teams: {known}." if exc.field == "teams" else str(exc)) from None
+    click.echo(f"Created {ROLES[account.role].lower()} {account.email} (account id {account.id}).")
+
+
 pipeline_group = AppGroup("pipeline", help="The stream pipeline (portal/pipeline/): its dead-letter queue.")
 
 
@@ -60,9 +97,30 @@ def replay_dlq_command():
     from portal import pipeline
     from portal.pipeline import deadletter
 
-    res = aws.resources()
-    report = deadletter.replay(res.client("sqs"), current_app.config["PIPELINE_DLQ_URL"], res.client("dynamodbstreams"),
-                               lambda event: pipeline.handle(event, None))
+    rt = runtime()
+    report = deadletter.replay(rt.client("sqs"), rt.dead_letter_queue_url, rt.client("dynamodbstreams"),
+                               lambda event: pipeline.handle_batch(rt, event))
     click.echo(f"{report.replayed} replayed ({report.records} records), {report.kept} kept in the queue")
     if report.kept:
         raise click.ClickException("some dead letters could not be replayed; see the log above")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command():
+    """Load the demo postings, teams and accounts. Local mode only: demo accounts have a published password."""
+    if not runtime().settings.local_mode:
+        raise click.ClickException("seed-demo runs only in local mode (PORTAL_LOCAL_MODE=true).")
+    from portal.local.demo import seed_demo
+
+    counts = seed_demo(runtime())
+    click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@click.command("origin-token")
+@with_appcontext
+def origin_token_command():
+    """Print the token CloudFront sends to the API (the stack's OriginVerifyToken), derived from SECRET_KEY."""
+    from portal.web.viewer import origin_token
+
+    click.echo(origin_token(runtime().secret_key))

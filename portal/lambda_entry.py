@@ -1,14 +1,19 @@
-"""The Lambda entry point (Zappa's `lambda_handler` setting): DynamoDB stream batches to the pipeline, the rest to Zappa.
+"""The Lambda entry points: `handler` (Zappa's `lambda_handler` setting) and the schedule's `expire_postings`.
 
-Zappa 0.63 routes a stream event to a function only when its exact eventSourceARN is listed in the "events"
-setting, and a table's stream ARN carries the time the stream was created, so it changes whenever the stack
-recreates the table. The template creates the trigger (Zappa's own passes no StartingPosition), and this
-entry recognises stream records by their eventSource instead.
+`handler` sends DynamoDB stream batches to the pipeline and the schedule's events to `expire_postings`, both
+without Flask, and everything else (API Gateway requests) to Zappa, which serves the Flask app. Zappa 0.63 routes
+a stream event to a function only when its exact eventSourceARN is listed in the "events" setting, and a table's
+stream ARN carries the time the stream was created, so it changes whenever the stack recreates the table. The
+template creates the trigger (Zappa's own passes no StartingPosition), and this entry recognises stream records
+by their eventSource instead. A scheduled event would make Zappa build the web app first (its handler loads the
+app module before it looks at the event), so this entry runs the schedule's function itself.
 """
 from __future__ import annotations
 
 # Set by the CloudFront function in infra/template.yaml: the Host the viewer asked for.
 VIEWER_HOST_HEADER = "x-viewer-host"
+# zappa_settings.json names it in the pipeline stages' "events"; Zappa names the rule after it.
+EXPIRY_SCHEDULE = "portal.lambda_entry.expire_postings"
 
 
 def handler(event, context):
@@ -17,9 +22,27 @@ def handler(event, context):
         from portal import pipeline
 
         return pipeline.handle(event, context)
+    if _is_scheduled(event, EXPIRY_SCHEDULE):
+        return expire_postings(event, context)
     from zappa.handler import lambda_handler
 
     return lambda_handler(_as_the_viewer_sent_it(event), context)
+
+
+def expire_postings(event, context):
+    """The schedule (every 15 minutes): closes and publishes the postings past their valid-through date."""
+    from portal.runtime import process_runtime
+    from portal.site import close_expired_postings
+
+    return {"closed": close_expired_postings(process_runtime())}
+
+
+def _is_scheduled(event, function: str) -> bool:
+    """A CloudWatch/EventBridge scheduled event of the rule Zappa made for ``function`` (its name ends with it)."""
+    if not isinstance(event, dict) or event.get("detail-type") != "Scheduled Event":
+        return False
+    resources = event.get("resources") or [""]
+    return str(resources[0]).rsplit("/", 1)[-1].endswith("-" + function)
 
 
 def _is_dynamodb_stream_batch(event) -> bool:

@@ -1,4 +1,4 @@
 """The one module-level WSGI app, for Zappa (`app_function`), gunicorn and `flask run`."""
-from portal import create_app
+from portal.web import create_app
 
 app = create_app()

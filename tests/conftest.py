@@ -1,4 +1,7 @@
-"""Shared fixtures: moto as a server on loopback, a stack per test module deployed from infra/, the app and its clients."""
+"""Shared fixtures: moto as a server on loopback, a stack per test module deployed from infra/, and on it a runtime
+built as production builds it (settings, then the runtime, then the app on that runtime) and the app's clients.
+
+A test module changes settings by overriding the ``settings_overrides`` fixture."""
 from __future__ import annotations
 
 import os
@@ -10,8 +13,11 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from portal import create_app, infra
-from portal.emulator import fix_streams_in_transactions
+from portal.local import infra
+from portal.local.emulator import fix_streams_in_transactions
+from portal.runtime import Runtime
+from portal.settings import Settings
+from portal.web import create_app
 
 
 def free_port() -> int:
@@ -53,15 +59,30 @@ def stack(request) -> dict:
 
 
 @pytest.fixture(scope="module")
-def main_table(stack):
-    return boto3.resource("dynamodb").Table(stack["MainTableName"])
+def main_table(runtime):
+    return runtime.main_table
 
 
 @pytest.fixture(scope="module")
-def app(stack):
-    # No minimum fill time here: tests send forms at machine speed (tests/apply/test_spam.py checks the real one).
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "STACK_NAME": stack["StackName"], "LOCAL_MODE": True,
-                       "APPLY_MIN_FILL_SECONDS": 0})
+def settings_overrides() -> dict:
+    """Settings this module changes (names as in portal/settings.py)."""
+    return {}
+
+
+def settings_for(stack: dict, **overrides) -> Settings:
+    # No minimum fill time: tests send forms at machine speed (tests/web/apply/test_spam.py checks the real one).
+    return Settings.load({"testing": True, "secret_key": "test-secret", "stack_name": stack["StackName"],
+                          "local_mode": True, "apply_min_fill_seconds": 0, **overrides})
+
+
+@pytest.fixture(scope="module")
+def runtime(stack, settings_overrides) -> Runtime:
+    return Runtime(settings_for(stack, **settings_overrides))
+
+
+@pytest.fixture(scope="module")
+def app(runtime):
+    return create_app(runtime=runtime)
 
 
 @pytest.fixture

@@ -26,6 +26,10 @@ class Account:
     def is_admin(self) -> bool:
         return self.role == ADMIN
 
+    def works_for(self, team: str) -> bool:
+        """Whether this account may see and change the team's postings and applications (admins: every team)."""
+        return self.is_admin or team in self.teams
+
     def to_item(self) -> dict:
         return dataclasses.asdict(self)
 

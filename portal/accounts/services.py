@@ -1,6 +1,7 @@
-"""Rules for accounts: password hashing (argon2id) and signing in."""
+"""Rules for accounts and teams: password hashing (argon2id), signing in, and what admins change (audited)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 
@@ -8,8 +9,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from portal import keys
-from portal.accounts.models import ADMIN, ROLES, Account
-from portal.accounts.repository import AccountRepository
+from portal.accounts.models import ADMIN, ROLES, Account, Team
+from portal.audit import services as audit
+from portal.errors import FieldProblem
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -28,14 +30,20 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def authenticate(repo: AccountRepository, email: str, password: str, *, local_mode: bool) -> Account | None:
+def authenticate(runtime, email: str, password: str) -> Account | None:
     """The account for these credentials, or None. Demo accounts are refused outside local mode."""
-    account = repo.get(email.strip().lower())
+    account = runtime.accounts.get(email.strip().lower())
     try:
         _hasher.verify(account.password_hash if account else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
-    return account if account is not None and may_sign_in(account, local_mode=local_mode) else None
+    return account if account is not None and may_sign_in(account, local_mode=runtime.settings.local_mode) else None
+
+
+def signed_in_account(runtime, email: str) -> Account | None:
+    """The account a session names, read afresh: None once it is deactivated (or a demo account off local mode)."""
+    account = runtime.accounts.get(email)
+    return account if account is not None and may_sign_in(account, local_mode=runtime.settings.local_mode) else None
 
 
 def may_sign_in(account: Account, *, local_mode: bool) -> bool:
@@ -50,34 +58,77 @@ class TooManyAttempts(Exception):
 LOGIN_WINDOW_SECONDS = 15 * 60
 
 
-def count_login_attempt(repo: AccountRepository, secret_key: str, email: str, ip: str, now: datetime.datetime,
-                        *, per_account: int, per_ip: int) -> None:
+def count_login_attempt(runtime, email: str, ip: str, now: datetime.datetime) -> None:
     """Count one sign-in attempt per account and per IP address; raise TooManyAttempts over either limit.
 
     The counters are DynamoDB items with a TTL, not process memory: on Lambda every request may meet a
     different process. Attempts are counted before the password is checked, so guessing costs attempts.
     """
+    cfg = runtime.settings
     window = int(now.timestamp()) // LOGIN_WINDOW_SECONDS
     expires_at = (window + 2) * LOGIN_WINDOW_SECONDS
     over = False
-    for kind, value, limit in (("account", email.strip().lower(), per_account), ("ip", ip or "unknown", per_ip)):
-        digest = keys.identity_hash(secret_key, f"login:{kind}:{value}")
-        if repo.count_attempt(kind, digest, str(window), expires_at) > limit:
+    for kind, value, limit in (("account", email.strip().lower(), cfg.login_limit_per_account),
+                               ("ip", ip or "unknown", cfg.login_limit_per_ip)):
+        digest = keys.identity_hash(runtime.secret_key, f"login:{kind}:{value}")
+        if runtime.accounts.count_attempt(kind, digest, str(window), expires_at) > limit:
             over = True
     if over:
         raise TooManyAttempts()
 
 
-def create_account(repo: AccountRepository, email: str, name: str, role: str, teams: list[str], password: str) -> Account:
-    """A new, active account with an argon2id hash of ``password``. Refuses an e-mail that already has one."""
+class AccountRefused(FieldProblem):
+    """An account or team that cannot be made as asked; the message is for the field it names."""
+
+
+def create_account(runtime, actor: Account | None, email: str, name: str, role: str, teams: list[str],
+                   password: str) -> Account:
+    """A new, active account with an argon2id hash of ``password``, in teams that exist. Refuses an e-mail that
+    already has one. ``actor`` is the admin making it (audited); None for the first admin, made from the CLI."""
     email = email.strip().lower()
     if role not in ROLES:
-        raise ValueError(f"The role must be one of: {', '.join(ROLES)}.")
+        raise AccountRefused("role", f"The role must be one of: {', '.join(ROLES)}.")
     if len(password) < 12:
-        raise ValueError("Use a password of at least 12 characters.")
-    if repo.get(email) is not None:
-        raise ValueError("There is already an account with that e-mail address.")
+        raise AccountRefused("password", "Use a password of at least 12 characters.")
+    unknown = sorted(set(teams) - {t.id for t in runtime.accounts.list_teams()})
+    if role != ADMIN and unknown:
+        raise AccountRefused("teams", f"No such team: {', '.join(unknown)}.")
+    if runtime.accounts.get(email) is not None:
+        raise AccountRefused("email", "There is already an account with that e-mail address.")
     account = Account(email=email, name=name.strip(), role=role, teams=[] if role == ADMIN else list(teams),
                       password_hash=hash_password(password))
-    repo.put(account)
+    runtime.accounts.put(account)
+    if actor is not None:
+        audit.record(runtime, actor, "created", audit.account_subject(account.id), account.role)
     return account
+
+
+def list_accounts(runtime) -> list[Account]:
+    return runtime.accounts.list_accounts()
+
+
+def list_teams(runtime) -> list[Team]:
+    return runtime.accounts.list_teams()
+
+
+def toggle_active(runtime, actor: Account, account_id: str) -> Account | None:
+    """Deactivate or reactivate an account (signed out at its next request, which checks every time); None when
+    there is no such account. An admin cannot deactivate themselves (AccountRefused)."""
+    account = runtime.accounts.get_by_id(account_id)
+    if account is None:
+        return None
+    if account.id == actor.id:
+        raise AccountRefused("active", "You cannot deactivate your own account.")
+    changed = dataclasses.replace(account, active=not account.active)
+    runtime.accounts.put(changed)
+    audit.record(runtime, actor, "activated" if changed.active else "deactivated", audit.account_subject(account.id))
+    return changed
+
+
+def create_team(runtime, actor: Account, team_id: str, name: str) -> Team:
+    if team_id in {t.id for t in runtime.accounts.list_teams()}:
+        raise AccountRefused("team_id", "There is already a team with that id.")
+    team = Team(team_id, name.strip())
+    runtime.accounts.put_team(team)
+    audit.record(runtime, actor, "created", audit.team_subject(team.id))
+    return team

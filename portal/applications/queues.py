@@ -173,8 +173,12 @@ def _best_filter_index(f: QueueFilter, ids, keep):
     return index, pk, served, sk
 
 
-def read_page(repo, f: QueueFilter, size: int, start_key: dict | None = None, max_reads: int = 5) -> QueuePage:
-    """One page of ``size`` applications, following LastEvaluatedKey while filters leave it short (at most ``max_reads``)."""
+def read_page(runtime, f: QueueFilter, size: int, start_key: dict | None = None, max_reads: int = 5) -> QueuePage:
+    """One page of ``size`` applications, following LastEvaluatedKey while filters leave it short (at most ``max_reads``).
+
+    The caller has checked that the account may see the queue (its team, or its own "my queue").
+    """
+    repo = runtime.applications
     query = plan(f)
     found: list[dict] = []
     reads = items_read = 0

@@ -1,4 +1,10 @@
-"""DynamoDB access for applications and their submissions. Handed its table; knows nothing of the rules."""
+"""DynamoDB access for applications and their submissions. Handed its table; knows nothing of the rules.
+
+Every versioned write of an application (a stage move, an assignment, the applicant's availability) is one
+UpdateItem guarded by the version the caller last saw (optimistic locking); stage moves and assignments rewrite
+the index attributes of the new state in the same write, so queues never disagree with the stage. A failed
+guard is a StageConflict carrying the application as it is now.
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -8,9 +14,16 @@ from botocore.exceptions import ClientError
 
 from portal import keys
 from portal.applications.models import Application, Preferences
-from portal.applications.stages import application_index_keys, version_conflict
 from portal.dynamo import batch_get, transact_write_items
 from portal.paging import Page
+
+
+class StageConflict(Exception):
+    """Someone else changed the application first; ``current`` is what it is now (None if it is gone)."""
+
+    def __init__(self, current: Application | None):
+        super().__init__("the application changed since it was read")
+        self.current = current
 
 
 class DuplicateSubmission(Exception):
@@ -51,7 +64,7 @@ class ApplicationRepository:
     def _item(application: Application) -> dict:
         return {
             **keys.application(application.id),
-            **application_index_keys(application, application.stage, application.assignee, application.score),
+            **index_keys(application, application.stage, application.assignee, application.score),
             "entity": "application",
             **_storable(application.to_item()),
         }
@@ -131,8 +144,62 @@ class ApplicationRepository:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
-            raise version_conflict(self.table, application.id, exc) from exc
+            raise self._conflict(application.id, exc) from exc
         return Application.from_item(resp["Attributes"])
+
+    def write_stage(self, application: Application, to_stage: str, by: str, at: str, reason: str = "",
+                    extra: dict | None = None) -> Application:
+        """Move ``application`` (as the caller read it) to ``to_stage``, with ``extra`` attributes in the same write
+        (the pipeline's score, reasons, flags and assignee). The rules come first: portal/applications/stages.py."""
+        extra = dict(extra or {})
+        assignee = extra.get("assignee", application.assignee)
+        score = extra.get("score", application.score)
+        flagged = dataclasses.replace(application, flags=list(extra.get("flags", application.flags)))
+        values = {**extra, "stage": to_stage, "updated_at": at, "moved_by": by, "stage_reason": reason.strip()}
+        return self._write_version(application, values, index_keys(flagged, to_stage, assignee, score))
+
+    def write_assignee(self, application: Application, assignee: str | None, by: str, at: str) -> Application:
+        """Give ``application`` to ``assignee`` (None: nobody), keeping its stage, under the same lock as a move: a
+        move and an assignment made from the same reading cannot both win."""
+        values = {"assignee": assignee, "updated_at": at, "assigned_by": by}
+        return self._write_version(application, values,
+                                   index_keys(application, application.stage, assignee, application.score))
+
+    def _write_version(self, application: Application, values: dict, index_keys: dict) -> Application:
+        """One UpdateItem: set ``values`` and the index keys, REMOVE the index keys the new state lacks, bump the version."""
+        values = {**values, **index_keys, "version": application.version + 1}
+        names = {f"#a{i}": name for i, name in enumerate(values)}
+        sets = ", ".join(f"#a{i} = :v{i}" for i in range(len(values)))
+        removed = [name for name in keys.QUEUE_INDEX_ATTRIBUTES if name not in index_keys]
+        names.update({f"#r{i}": name for i, name in enumerate(removed)})
+        expression = f"SET {sets}" + (" REMOVE " + ", ".join(f"#r{i}" for i in range(len(removed))) if removed else "")
+        names["#version"] = "version"
+        try:
+            resp = self.table.update_item(
+                Key=keys.application(application.id),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(pk) AND #version = :expected",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues={**{f":v{i}": v for i, v in enumerate(values.values())},
+                                           ":expected": application.version},
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as exc:
+            raise self._conflict(application.id, exc) from exc
+        return Application.from_item(resp["Attributes"])
+
+    def _conflict(self, application_id: str, exc: ClientError) -> StageConflict:
+        """The StageConflict for a failed version condition, with the application as it is now; other errors re-raised."""
+        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise exc
+        old = exc.response.get("Item")
+        if old is not None:
+            return StageConflict(Application.from_item(_plain(old)))
+        # No item back: it is gone, or this DynamoDB ignores ReturnValuesOnConditionCheckFailure (dynalite
+        # does). One consistent read tells which, so a conflict is never reported as a deletion.
+        current = self.table.get_item(Key=keys.application(application_id), ConsistentRead=True).get("Item")
+        return StageConflict(Application.from_item(current) if current else None)
 
     def link_resume(self, token_hash: str, application_ids: list[str], resume_key: str, at: str) -> None:
         """Record the checked résumé on the status item and on every application of the submission, at once."""
@@ -246,6 +313,27 @@ class ApplicationRepository:
             kwargs["ExclusiveStartKey"] = start_key
         resp = self.table.query(**kwargs)
         return resp["Items"], resp.get("LastEvaluatedKey"), resp.get("ScannedCount", len(resp["Items"]))
+
+
+def index_keys(application: Application, stage: str, assignee: str | None, score: int | None) -> dict:
+    """The queue and filter index attributes of ``application`` in this stage, for this assignee and score.
+
+    The one place that hands an application's filter values (posting, state, hours, shifts, flags) to
+    ``keys.application_queue_keys``, so a stage move, an assignment and the first write all agree.
+    """
+    return keys.application_queue_keys(
+        application.team, stage, assignee, score, application.id,
+        posting_id=application.posting_id, state=application.location.state,
+        hours_max=application.preferences.hours_max, shifts=application.preferences.shifts, flags=application.flags,
+    )
+
+
+def _plain(item: dict) -> dict:
+    """The low-level item returned on a failed condition, as plain Python values."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserialize = TypeDeserializer().deserialize
+    return {name: deserialize(value) for name, value in item.items()}
 
 
 def _storable(item: dict) -> dict:

@@ -66,11 +66,48 @@ def read_upload_token(secret_key: str, token: str, checked: bool) -> tuple[str, 
     return key, kind
 
 
-def check_upload(store: "ResumeStore", secret_key: str, token: str) -> tuple[str, str]:
-    """The (key, type) of the checked upload the apply form names, checked again now: the presigned POST may
-    have been used again since. Raises ResumeRefused."""
-    key, _ = read_upload_token(secret_key, token, checked=True)
-    return key, store.check(key)
+def start_upload(runtime, limits, now) -> dict:
+    """A presigned POST for one file chosen on the apply form (or sent through the API), under a key made here,
+    and the signed token naming it. Counted against the uploads allowed per IP address an hour: raises
+    RateLimited. ``limits`` is the caller's applications.services.RateLimits."""
+    runtime.applications.count(limits.upload_counter(now, runtime.settings.resume_uploads_per_ip_hour))
+    key = new_upload_key()
+    target = runtime.resumes.presigned_post(key)
+    return {"url": target["url"], "fields": target["fields"], "upload": upload_token(runtime.secret_key, key)}
+
+
+def check_uploaded(runtime, token: str) -> tuple[str, str]:
+    """After the upload: (the token the form then sends, the type's label) once the file's first bytes prove it a
+    PDF or DOCX; raises ResumeRefused (the object is deleted) otherwise."""
+    key, _ = read_upload_token(runtime.secret_key, token, checked=False)
+    kind = runtime.resumes.check(key)
+    return upload_token(runtime.secret_key, key, kind), CONTENT_TYPES[kind]
+
+
+def check_upload(runtime, token: str) -> str:
+    """The key of the checked upload the apply form names, checked again now: the presigned POST may have been
+    used again since. Raises ResumeRefused."""
+    key, _ = read_upload_token(runtime.secret_key, token, checked=True)
+    runtime.resumes.check(key)
+    return key
+
+
+def attached_label(runtime, token: str) -> str:
+    """The label of the type of a checked upload ("PDF"), or "" when the token no longer names one."""
+    try:
+        _, kind = read_upload_token(runtime.secret_key, token, checked=True)
+    except ResumeRefused:
+        return ""
+    return CONTENT_TYPES[kind]
+
+
+def upload_for_status_page(runtime, submission_id: str, redirect_url: str) -> dict:
+    """A presigned POST for a résumé added from the status page; S3 then sends the browser to ``redirect_url``."""
+    return runtime.resumes.presigned_post(new_key(submission_id), redirect_url)
+
+
+def download_link(runtime, key: str) -> str:
+    return runtime.resumes.download_link(key, runtime.settings.resume_link_seconds)
 
 
 class ResumeStore:

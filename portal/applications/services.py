@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+from botocore.exceptions import BotoCoreError, ClientError
 from ulid import ULID
 
 from portal import clock, geo, keys
@@ -11,10 +12,15 @@ from portal.applications import tokens
 from portal.applications.models import (
     APPLIED, MAX_POSTINGS_PER_SUBMISSION, Application, Contact, Location, Preferences,
 )
-from portal.applications.repository import ApplicationRepository, DuplicateSubmission, RateCounter, RateLimited
+from portal.applications.repository import DuplicateSubmission, RateCounter, RateLimited
 from portal.postings.models import REMOTE, Posting
 from portal.postings.services import is_open
 
+__all__ = ["NotStored", "RateLimited", "submit_application", "more_postings", "other_open_postings", "rate_limits"]
+
+
+class NotStored(RuntimeError):
+    """The store refused or could not be reached after the SDK's retries: nothing was written; send it again."""
 
 
 class PostingNotOpen(Exception):
@@ -69,6 +75,13 @@ class RateLimits:
         return keys.identity_hash(self.secret_key, f"rate:{value}")
 
 
+def rate_limits(runtime, client_ip: str) -> RateLimits:
+    """The configured limits for submissions and uploads from ``client_ip``."""
+    cfg = runtime.settings
+    return RateLimits(runtime.secret_key, client_ip or "unknown", cfg.apply_limit_per_ip_hour,
+                      cfg.apply_limit_per_email_day)
+
+
 def location_problems(postings: list[Posting], state: str) -> list[str]:
     """One message per remote posting that does not take applicants living in ``state``."""
     problems = []
@@ -101,17 +114,17 @@ def benefits_notes(postings: list[Posting], hours_max: int) -> list[str]:
 
 
 def submit_application(
-    repo: ApplicationRepository, postings: list[Posting], answers: ApplicationInput, token: str, *,
-    secret_key: str | None = None, limits: RateLimits | None = None, resume_key: str = "",
+    runtime, postings: list[Posting], answers: ApplicationInput, token: str, *,
+    limits: RateLimits | None = None, resume_key: str = "", status_page: bool = True,
 ) -> Submission:
     """Create one application per posting (ranked in the order given), linked by one submission, exactly once.
 
     The token comes from the form (or the API's Idempotency-Key), so a double click, a browser retry or a
     re-sent POST all name the same submission; the repository's conditional transaction lets only the first
-    one write. With ``secret_key`` the transaction also writes the status item of the private status link
+    one write. With ``status_page`` the transaction also writes the status item of the private status link
     (only the token's hash is stored); with ``limits`` it counts the submission against the rate limits.
     ``resume_key`` names a résumé the caller has already checked (resumes.ResumeStore.check).
-    Raises RateLimited and TooManyPostings. Where the applicant lives is checked by the callers (location_problems)
+    Raises RateLimited, TooManyPostings and NotStored. Where the applicant lives is checked by the callers (location_problems)
     before this, with a message at the ZIP field; the pipeline holds any remote mismatch that still gets through.
     """
     if not postings or len(postings) > MAX_POSTINGS_PER_SUBMISSION:
@@ -141,6 +154,8 @@ def submit_application(
         )
         for rank, posting in enumerate(postings, start=1)
     ]
+    repo = runtime.applications
+    secret_key = runtime.secret_key if status_page else None
     status_item, status_token = None, ""
     if secret_key is not None:
         status_token = tokens.status_token(secret_key, reference)
@@ -162,6 +177,9 @@ def submit_application(
     counters = limits.counters(answers.contact.email, moment) if limits else ()
     try:
         repo.create_submission(token, reference, applications, now, status_item=status_item, rate_counters=counters)
+    except (ClientError, BotoCoreError) as exc:
+        # Throttled after the SDK's retries, or unreachable: the caller keeps every answer and asks again.
+        raise NotStored(type(exc).__name__) from exc
     except DuplicateSubmission:
         earlier = repo.get_submission(token)
         again_token = tokens.status_token(secret_key, earlier["reference"]) if secret_key is not None else ""
@@ -170,13 +188,13 @@ def submit_application(
     return Submission(reference, [a.id for a in applications], status_token=status_token)
 
 
-def more_postings(repo, posting_ids: list[str], first: Posting, today: datetime.date) -> tuple[list[Posting], dict]:
+def more_postings(runtime, posting_ids: list[str], first: Posting, today: datetime.date) -> tuple[list[Posting], dict]:
     """The further postings chosen, in the order given, and a message for each choice that cannot be taken.
 
-    ``repo`` is a PostingRepository. Messages are keyed by the position in ``posting_ids``. A job chosen twice
-    is taken once, at its first rank: the applicant's intent is clear, so it is not an error to fix.
+    Messages are keyed by the position in ``posting_ids``. A job chosen twice is taken once, at its first rank:
+    the applicant's intent is clear, so it is not an error to fix.
     """
-    found = {p.id: p for p in repo.get_many(posting_ids)}
+    found = {p.id: p for p in runtime.postings.get_many(posting_ids)}
     chosen, problems, seen = [], {}, {first.id}
     for n, posting_id in enumerate(posting_ids):
         posting = found.get(posting_id)
@@ -190,6 +208,6 @@ def more_postings(repo, posting_ids: list[str], first: Posting, today: datetime.
     return chosen, problems
 
 
-def other_open_postings(repo, first: Posting, today: datetime.date, limit: int = 100) -> list[Posting]:
+def other_open_postings(runtime, first: Posting, today: datetime.date, limit: int = 100) -> list[Posting]:
     """Open postings to offer beside ``first`` on the form, newest first (one Query of the published index)."""
-    return [p for p in repo.list_published(limit).items if p.id != first.id and is_open(p, today)]
+    return [p for p in runtime.postings.list_published(limit).items if p.id != first.id and is_open(p, today)]

@@ -6,8 +6,7 @@ import dataclasses
 from portal import keys
 from portal.applications import tokens
 from portal.applications.models import WITHDRAWN, Application, Preferences
-from portal.applications.repository import ApplicationRepository
-from portal.applications.resumes import ResumeRefused, ResumeStore, belongs_to
+from portal.applications.resumes import ResumeRefused, belongs_to
 from portal.applications.stages import ALLOWED_MOVES, StageConflict, move_stage
 
 
@@ -32,19 +31,23 @@ class StatusView:
 AVAILABILITY_FIELDS = ("hours_min", "hours_max", "shifts", "start_date", "term_dates", "summer_only")
 
 
-def load(repo: ApplicationRepository, token: str) -> StatusView | None:
-    """The status of the submission this token opens, or None when the link is unknown (or everything was erased)."""
+def status_item(runtime, token: str) -> dict | None:
+    """The status item this token opens (submission id, teams, ...), or None when the link is unknown."""
     if not token or len(token) > 100:
         return None
-    token_hash = tokens.token_hash(token)
-    item = repo.get_status(token_hash)
+    return runtime.applications.get_status(tokens.token_hash(token))
+
+
+def load(runtime, token: str) -> StatusView | None:
+    """The status of the submission this token opens, or None when the link is unknown (or everything was erased)."""
+    item = status_item(runtime, token)
     if item is None:
         return None
-    applications = sorted(repo.get_many(list(item["application_ids"]), consistent=True).values(), key=lambda a: a.rank)
-    return StatusView(token_hash, item, applications)
+    found = runtime.applications.get_many(list(item["application_ids"]), consistent=True)
+    return StatusView(tokens.token_hash(token), item, sorted(found.values(), key=lambda a: a.rank))
 
 
-def update_availability(repo: ApplicationRepository, view: StatusView, seen_versions: dict[str, int],
+def update_availability(runtime, view: StatusView, seen_versions: dict[str, int],
                         changes: dict, at: str) -> list[Application]:
     """Apply ``changes`` (availability fields only) to every open application, each guarded by the version seen.
 
@@ -57,13 +60,13 @@ def update_availability(repo: ApplicationRepository, view: StatusView, seen_vers
         seen = dataclasses.replace(application, version=seen_versions.get(application.id, application.version))
         preferences: Preferences = dataclasses.replace(application.preferences, **changes)
         try:
-            repo.update_preferences(seen, preferences, at)
+            runtime.applications.update_preferences(seen, preferences, at)
         except StageConflict:
             conflicts.append(application)
     return conflicts
 
 
-def withdraw(repo: ApplicationRepository, view: StatusView, application_id: str, seen_version: int,
+def withdraw(runtime, view: StatusView, application_id: str, seen_version: int,
              at: str) -> Application | None:
     """Withdraw one application of this submission, as the applicant. None when the id is not one of theirs.
 
@@ -73,10 +76,10 @@ def withdraw(repo: ApplicationRepository, view: StatusView, application_id: str,
     if application is None:
         return None
     seen = dataclasses.replace(application, version=seen_version)
-    return move_stage(repo.table, seen, WITHDRAWN, by="applicant", at=at)
+    return move_stage(runtime.applications, seen, WITHDRAWN, by="applicant", at=at)
 
 
-def attach_resume(repo: ApplicationRepository, store: ResumeStore, view: StatusView, key: str, at: str) -> str:
+def attach_resume(runtime, view: StatusView, key: str, at: str) -> str:
     """Link an uploaded résumé to the submission once its first bytes prove it a PDF or DOCX; returns its type.
 
     Only keys this portal made for this submission are accepted. A résumé uploaded before is replaced.
@@ -84,24 +87,24 @@ def attach_resume(repo: ApplicationRepository, store: ResumeStore, view: StatusV
     """
     if not belongs_to(key, view.submission_id):
         raise ResumeRefused("That upload is not one of yours. Choose your file and upload it again.")
-    kind = store.check(key)
+    kind = runtime.resumes.check(key)
     previous = view.item.get("resume_key") or ""
-    repo.link_resume(view.token_hash, [a.id for a in view.applications], key, at)
+    runtime.applications.link_resume(view.token_hash, [a.id for a in view.applications], key, at)
     if previous and previous != key:
-        store.delete(previous)
+        runtime.resumes.delete(previous)
     return kind
 
 
-def erase_everything(repo: ApplicationRepository, resumes: ResumeStore, selfid_table: str, view: StatusView,
-                     at: str) -> None:
+def erase_everything(runtime, view: StatusView, at: str) -> None:
     """Delete the applications with their history, the status and submission items, the résumé and the self-ID
     answers, and keep an audit record of the erasure that holds no personal data.
 
     The résumé goes first: should the table writes then fail, the applicant can simply erase again.
     """
+    repo = runtime.applications
     resume_key = view.item.get("resume_key") or ""
     if resume_key:
-        resumes.delete(resume_key)
+        runtime.resumes.delete(resume_key)
     deletes = [key for application_id in view.item["application_ids"] for key in repo.item_keys_of(application_id)]
     deletes.append(keys.status(view.token_hash))
     if view.item.get("submission_token"):
@@ -115,4 +118,4 @@ def erase_everything(repo: ApplicationRepository, resumes: ResumeStore, selfid_t
         "teams": list(view.item.get("teams", [])),
         "resume_deleted": bool(resume_key),
     }
-    repo.erase(deletes, selfid_table, keys.selfid(view.submission_id), audit)
+    repo.erase(deletes, runtime.settings.selfid_table, keys.selfid(view.submission_id), audit)

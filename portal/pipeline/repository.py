@@ -21,7 +21,8 @@ class Transition:
 
 
 class PipelineRepository:
-    def __init__(self, table, marker_ttl_seconds: int):
+    # Well past the stream's 24-hour retention, after which no redelivery can come.
+    def __init__(self, table, marker_ttl_seconds: int = 7 * 24 * 3600):
         self.table = table
         self.marker_ttl_seconds = marker_ttl_seconds
 

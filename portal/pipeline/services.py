@@ -1,7 +1,7 @@
 """What the stream pipeline does for each record: screen and route applications, history, counters, e-mail, site.
 
-No Flask here: ``Pipeline`` holds everything a record needs (the table, SES, the settings), built by
-portal/pipeline/__init__.py from the app. Every effect is idempotent, so a redelivered record changes nothing:
+No Flask here: ``Pipeline`` reaches everything a record needs (the stores, SES, the site, the settings) through
+the runtime it is handed. Every effect is idempotent, so a redelivered record changes nothing:
 
 - the screening move is a conditional write on version 1 (``move_stage``): a second one gets StageConflict;
 - history and counters of one transition go together in one transaction with a marker keyed by the application
@@ -22,16 +22,14 @@ import logging
 from typing import Callable
 
 from portal import clock, keys
-from portal.accounts.repository import AccountRepository
 from portal.applications.models import APPLIED, ON_HOLD, SCREENED, Application
 from portal.applications.stages import StageConflict, move_stage
 from portal.applications.tokens import status_token
-from portal.mail import Mailer, has_template
+from portal.mail import has_template
 from portal.pipeline import routing, scoring
 from portal.pipeline.counting import QueueState, deltas
 from portal.pipeline.records import INSERT, MODIFY, REMOVE, MalformedRecord, StreamRecord, parse
-from portal.pipeline.repository import PipelineRepository, Transition
-from portal.postings.repository import PostingRepository
+from portal.pipeline.repository import Transition
 
 log = logging.getLogger("portal.pipeline")
 
@@ -48,30 +46,26 @@ class PostingMissing(LookupError):
 
 @dataclasses.dataclass
 class Pipeline:
-    table: object
-    table_name: str
-    mailer: Mailer | None
-    secret_key: str
-    public_base_url: str
-    publish_posting: Callable[[str], None]
+    """One batch's view of the runtime: what the handlers below use, each part reached only when a record needs it."""
+
+    runtime: object
     # Epoch seconds when the last full site build started: posting records from before it are in the site already.
     site_built_at: float | None = None
-    # Marks a linked résumé kept, out of the upload bucket's one-day expiry of unsent uploads (resumes.py).
-    keep_resume: Callable[[str], None] | None = None
-    marker_ttl_seconds: int = 7 * 24 * 3600
     now: Callable[[], datetime.datetime] = clock.now
 
-    @property
-    def effects(self) -> PipelineRepository:
-        return PipelineRepository(self.table, self.marker_ttl_seconds)
+    def status_url(self, submission_id: str) -> str:
+        """The private status link of a submission, rebuilt from its id: the one step here that signs something."""
+        token = status_token(self.runtime.secret_key, submission_id)
+        return f"{self.runtime.settings.public_base_url.rstrip('/')}/applications/{token}"
 
-    @property
-    def postings(self) -> PostingRepository:
-        return PostingRepository(self.table)
+    def publish_posting(self, posting_id: str) -> None:
+        from portal import site
 
-    @property
-    def accounts(self) -> AccountRepository:
-        return AccountRepository(self.table)
+        site.publish_posting(self.runtime, posting_id)
+
+    def keep_resume(self, key: str) -> None:
+        """Marks a linked résumé kept, out of the upload bucket's one-day expiry of unsent uploads (resumes.py)."""
+        self.runtime.resumes.keep(key)
 
 
 def process_batch(pipeline: Pipeline, raw_records) -> dict:
@@ -80,7 +74,7 @@ def process_batch(pipeline: Pipeline, raw_records) -> dict:
     blocked: set[tuple[str, str]] = set()
     for position, raw in enumerate(raw_records if isinstance(raw_records, list) else []):
         try:
-            record = parse(raw, pipeline.table_name)
+            record = parse(raw, pipeline.runtime.settings.main_table)
         except MalformedRecord as exc:
             log.warning("skipped record %d of the batch: %s", position, exc)
             continue
@@ -145,30 +139,31 @@ def screen_application(pipeline: Pipeline, record: StreamRecord) -> None:
     now = pipeline.now()
     arrival = _transition(None, item, version=1, sequence_number=record.sequence_number, now=now)
     if item.get("stage") != APPLIED:
-        pipeline.effects.record([arrival], _epoch(now), check_first=True)
+        pipeline.runtime.pipeline_effects.record([arrival], _epoch(now), check_first=True)
         return
-    posting = pipeline.postings.get(str(item["posting_id"]))
+    posting = pipeline.runtime.postings.get(str(item["posting_id"]))
     if posting is None:
         raise PostingMissing("the application's posting does not exist")
     fit = scoring.assess(posting, item, now.date())
-    assignee = routing.least_loaded(pipeline.accounts.list_members(str(item["team"])))
+    assignee = routing.least_loaded(pipeline.runtime.accounts.list_members(str(item["team"])))
     extra = {"score": fit.score, "fit_reasons": fit.reasons, "flags": fit.flags, "hold_reason": fit.hold_reason,
              "routed_at": clock.iso(now)}
     if assignee:
         extra["assignee"] = assignee
     try:
-        moved = move_stage(pipeline.table, Application.from_item(item), ON_HOLD if fit.hold_reason else SCREENED,
-                           by=PIPELINE, at=clock.iso(now), reason=fit.hold_reason, extra=extra)
+        moved = move_stage(pipeline.runtime.applications, Application.from_item(item),
+                           ON_HOLD if fit.hold_reason else SCREENED, by=PIPELINE, at=clock.iso(now),
+                           reason=fit.hold_reason, extra=extra)
     except StageConflict:
         # Screened already (this record is a redelivery), or a recruiter acted first. The arrival may not be
         # counted yet (a crash right after the move); the move itself is counted from its own MODIFY record.
-        pipeline.effects.record([arrival], _epoch(now), check_first=True)
+        pipeline.runtime.pipeline_effects.record([arrival], _epoch(now), check_first=True)
         return
     # Arrival and screening are counted together, now rather than when the MODIFY record arrives, so the next
     # application of this batch is routed on the new load. The MODIFY record finds the marker and stops there.
     screening = _transition(item, moved.to_item(), version=moved.version, sequence_number=record.sequence_number,
                             now=now)
-    pipeline.effects.record([arrival, screening], _epoch(now))
+    pipeline.runtime.pipeline_effects.record([arrival, screening], _epoch(now))
 
 
 def application_changed(pipeline: Pipeline, record: StreamRecord) -> None:
@@ -181,7 +176,7 @@ def application_changed(pipeline: Pipeline, record: StreamRecord) -> None:
     change = _transition(old, new, version=int(new["version"]) if version_changed else None,
                          sequence_number=record.sequence_number, now=now)
     # The screening's own move was recorded by screen_application already, so look before writing.
-    pipeline.effects.record([change], _epoch(now), check_first=True)
+    pipeline.runtime.pipeline_effects.record([change], _epoch(now), check_first=True)
     if new.get("stage") != old.get("stage") and new.get("stage") in MAIL_STAGES and has_template(new["stage"]):
         _send_stage_mail(pipeline, new, now)
 
@@ -190,7 +185,7 @@ def application_removed(pipeline: Pipeline, record: StreamRecord) -> None:
     """An erased application leaves its queue: take it off the counters and its recruiter's load."""
     old = record.old
     removal = Transition(f"APP#{old['id']}", "counted#removed", deltas(QueueState.of(old), None))
-    pipeline.effects.record([removal], _epoch(pipeline.now()))
+    pipeline.runtime.pipeline_effects.record([removal], _epoch(pipeline.now()))
 
 
 def _transition(old: dict | None, new: dict, *, version: int | None, sequence_number: str,
@@ -215,11 +210,6 @@ def _transition(old: dict | None, new: dict, *, version: int | None, sequence_nu
     return Transition(f"APP#{application_id}", effect, deltas(QueueState.of(old), QueueState.of(new)), history)
 
 
-def _status_url(pipeline: Pipeline, submission_id: str) -> str:
-    token = status_token(pipeline.secret_key, submission_id)
-    return f"{pipeline.public_base_url.rstrip('/')}/applications/{token}"
-
-
 def _send_once(pipeline: Pipeline, scope: str, effect: str, template: str, to: str, context: dict,
                now: datetime.datetime, about: dict) -> None:
     """Claim, send, and give the claim back if sending failed (so the retry sends it): at most one e-mail.
@@ -227,18 +217,18 @@ def _send_once(pipeline: Pipeline, scope: str, effect: str, template: str, to: s
     Only while the item the e-mail is ``about`` (its key) still exists: records arrive after the fact, and an
     applicant who withdrew and then erased everything must not hear from us again.
     """
-    if pipeline.mailer is None or not to:
+    if pipeline.runtime.mailer is None or not to:
         log.info("no e-mail sent for %s (%s): mail is not configured or there is no address", scope, template)
         return
-    if not pipeline.effects.exists(about):
+    if not pipeline.runtime.pipeline_effects.exists(about):
         log.info("no e-mail sent for %s (%s): erased since", scope, template)
         return
-    if not pipeline.effects.claim(scope, effect, _epoch(now)):
+    if not pipeline.runtime.pipeline_effects.claim(scope, effect, _epoch(now)):
         return
     try:
-        pipeline.mailer.send(template, to, context)
+        pipeline.runtime.mailer.send(template, to, context)
     except Exception:
-        pipeline.effects.release(scope, effect)
+        pipeline.runtime.pipeline_effects.release(scope, effect)
         raise
 
 
@@ -248,7 +238,7 @@ def _send_stage_mail(pipeline: Pipeline, item: dict, now: datetime.datetime) -> 
         "name": contact.get("name") or "there",
         "posting_title": item.get("posting_title") or "the role",
         "contact_by": {"phone": "by phone", "text": "by text message"}.get(contact.get("preferred"), "by e-mail"),
-        "status_url": _status_url(pipeline, str(item["submission_id"])),
+        "status_url": pipeline.status_url(str(item["submission_id"])),
     }
     _send_once(pipeline, f"APP#{item['id']}", f"mail#v{int(item['version'])}", item["stage"],
                str(contact.get("email") or ""), context, now, about=keys.application(str(item["id"])))
@@ -262,7 +252,7 @@ def send_confirmation(pipeline: Pipeline, status: dict) -> None:
         "name": status.get("contact_name") or "there",
         "reference": status.get("reference") or submission_id,
         "posting_titles": list(status.get("posting_titles") or []),
-        "status_url": _status_url(pipeline, submission_id),
+        "status_url": pipeline.status_url(submission_id),
     }
     _send_once(pipeline, f"SUBMISSION#{submission_id}", "mail#confirmation", "confirmation",
                str(status.get("contact_email") or ""), context, now, about={"pk": status["pk"], "sk": status["sk"]})
@@ -271,7 +261,7 @@ def send_confirmation(pipeline: Pipeline, status: dict) -> None:
 def keep_linked_resume(pipeline: Pipeline, record: StreamRecord) -> None:
     """A résumé newly linked to a submission (on the form, or later from the status page) is kept."""
     key = str((record.new or {}).get("resume_key") or "")
-    if key and key != (record.old or {}).get("resume_key") and pipeline.keep_resume is not None:
+    if key and key != (record.old or {}).get("resume_key"):
         pipeline.keep_resume(key)
 
 

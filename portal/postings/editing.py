@@ -1,7 +1,7 @@
 """Rules for recruiters editing postings: the public validation rules, and create, edit, publish, close, duplicate.
 
-Each only writes the posting (its status, fields and published index keys, through the repository). The stream
-pipeline sees the change and publishes the static site, so no request waits for the site builder.
+Each writes the posting (its status, fields and published index keys, through the repository) and its audit entry.
+The stream pipeline sees the change and publishes the static site, so no request waits for the site builder.
 """
 from __future__ import annotations
 
@@ -13,18 +13,16 @@ from decimal import Decimal
 from ulid import ULID
 
 from portal import clock, geo
+from portal.accounts.models import Account
+from portal.audit import services as audit
+from portal.errors import FieldProblem
 from portal.postings.models import (
     CLOSED, DRAFT, HYBRID, ONSITE, PAY_UNITS, PUBLISHED, REMOTE, WORKPLACES, Address, Posting,
 )
-from portal.postings.repository import PostingRepository
 
 
-class PostingRuleError(ValueError):
+class PostingRuleError(FieldProblem):
     """A posting breaks a public rule; ``field`` names the form field the message belongs next to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 def check_rules(posting: Posting) -> None:
@@ -65,42 +63,57 @@ def new_id(title: str, where: str) -> str:
     return f"{_slug(title)}-{_slug(where)}-{str(ULID())[-6:].lower()}"
 
 
-def create(repo: PostingRepository, posting: Posting) -> Posting:
+def create(runtime, account: Account, posting: Posting) -> Posting:
+    """A new draft of one of the account's teams (an admin's: any team)."""
+    created = _new_draft(runtime, account, posting)
+    audit.record(runtime, account, "created", audit.posting_subject(created.id))
+    return created
+
+
+def _new_draft(runtime, account: Account, posting: Posting) -> Posting:
     check_rules(posting)
+    if not account.works_for(posting.team):
+        raise PostingRuleError("team", "Choose one of your teams.")
     now = clock.iso(clock.now())
     where = posting.address.city if posting.address else "remote"
     created = dataclasses.replace(posting, id=new_id(posting.title, where), status=DRAFT, date_posted="",
                                   created_at=now, updated_at=now)
-    repo.create(created)
+    runtime.postings.create(created)
     return created
 
 
-def edit(repo: PostingRepository, current: Posting, changed: Posting) -> Posting:
+def edit(runtime, account: Account, current: Posting, changed: Posting) -> Posting:
     """New fields on the same posting; its id, status and dates stay. A published posting is republished by the pipeline."""
     check_rules(changed)
+    if not account.works_for(changed.team):
+        raise PostingRuleError("team", "Choose one of your teams.")
     edited = dataclasses.replace(changed, id=current.id, status=current.status, date_posted=current.date_posted,
                                  created_at=current.created_at, updated_at=clock.iso(clock.now()))
-    repo.put(edited)
+    runtime.postings.put(edited)
+    audit.record(runtime, account, "edited", audit.posting_subject(current.id))
     return edited
 
 
-def publish(repo: PostingRepository, posting: Posting, today: datetime.date) -> Posting:
+def publish(runtime, account: Account, posting: Posting, today: datetime.date) -> Posting:
     check_rules(posting)
     if posting.valid_through and posting.valid_through < today.isoformat():
         raise PostingRuleError("valid_through", "The closing date has passed: set a later one before publishing.")
     published = dataclasses.replace(posting, status=PUBLISHED, date_posted=posting.date_posted or today.isoformat(),
                                     updated_at=clock.iso(clock.now()))
-    repo.put(published)
+    runtime.postings.put(published)
+    audit.record(runtime, account, "published", audit.posting_subject(posting.id))
     return published
 
 
-def close(repo: PostingRepository, posting: Posting) -> Posting:
+def close(runtime, account: Account, posting: Posting) -> Posting:
     closed = dataclasses.replace(posting, status=CLOSED, updated_at=clock.iso(clock.now()))
-    repo.put(closed)
+    runtime.postings.put(closed)
+    audit.record(runtime, account, "closed", audit.posting_subject(posting.id))
     return closed
 
 
-def duplicate(repo: PostingRepository, posting: Posting) -> Posting:
+def duplicate(runtime, account: Account, posting: Posting) -> Posting:
     """A draft copy with a new id: a quick start for the same role at another site or with other hours."""
-    copy = dataclasses.replace(posting, title=posting.title, valid_through="")
-    return create(repo, copy)
+    copy = _new_draft(runtime, account, dataclasses.replace(posting, valid_through=""))
+    audit.record(runtime, account, "duplicated", audit.posting_subject(copy.id))
+    return copy

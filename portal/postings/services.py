@@ -1,10 +1,12 @@
-"""Rules for postings: which ones the public may see and apply to."""
+"""Rules for postings: which ones the public may see and apply to, which ones an account may work on, and expiry."""
 from __future__ import annotations
 
 import datetime
+import heapq
 
+from portal import clock
+from portal.accounts.models import Account, Team
 from portal.postings.models import CLOSED, PUBLISHED, Posting
-from portal.postings.repository import PostingRepository
 
 
 def is_open(posting: Posting, today: datetime.date) -> bool:
@@ -14,20 +16,41 @@ def is_open(posting: Posting, today: datetime.date) -> bool:
     return not posting.valid_through or posting.valid_through >= today.isoformat()
 
 
-def get_public_posting(repo: PostingRepository, posting_id: str) -> Posting | None:
+def get_public_posting(runtime, posting_id: str) -> Posting | None:
     """A posting the public may see: published or closed (a closed job's page stays), never a draft."""
-    posting = repo.get(posting_id)
+    posting = runtime.postings.get(posting_id)
     if posting is None or posting.status not in (PUBLISHED, CLOSED):
         return None
     return posting
 
 
+def list_published(runtime, limit: int, start_key: dict | None = None):
+    """A page of published postings, newest first."""
+    return runtime.postings.list_published(limit, start_key)
 
-def close_expired(repo: PostingRepository, now: datetime.datetime) -> list[str]:
+
+def posting_for(runtime, account: Account, posting_id: str) -> Posting | None:
+    """The posting, or None when it does not exist or belongs to a team the account is not in (the two look alike)."""
+    posting = runtime.postings.get(posting_id)
+    return posting if posting is not None and account.works_for(posting.team) else None
+
+
+def team_postings(runtime, team_id: str, limit: int = 100) -> list[Posting]:
+    """A team's postings in every status, newest first (the caller has checked the team)."""
+    return runtime.postings.list_for_team(team_id, limit).items
+
+
+def postings_of_teams(runtime, teams: list[Team], limit: int = 200) -> list[Posting]:
+    """The newest postings across these teams: one query per team, merged by date."""
+    per_team = [team_postings(runtime, t.id) for t in teams]
+    return list(heapq.merge(*per_team, key=lambda p: p.date_posted or p.created_at, reverse=True))[:limit]
+
+
+def close_expired(runtime, now: datetime.datetime) -> list[str]:
     """Closes every published posting whose valid-through date has passed; returns the ids it closed.
 
     Each close is a conditional write, so a posting edited (or closed) meanwhile is left as it is.
     """
+    repo = runtime.postings
     today = now.date().isoformat()
-    stamp = now.astimezone(datetime.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-    return [pid for pid in repo.published_expired_before(today) if repo.close_if_expired(pid, today, stamp)]
+    return [pid for pid in repo.published_expired_before(today) if repo.close_if_expired(pid, today, clock.iso(now))]

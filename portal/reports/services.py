@@ -10,7 +10,6 @@ from ulid import ULID
 
 from portal.applications.models import STAGE_LABELS
 from portal.postings.models import WORKPLACES
-from portal.reports.repository import ReportRepository
 
 WINDOW_DAYS = 30
 MAX_ITEMS = 20_000  # a month of one team's applications at the scale we expect; beyond, the page says so
@@ -78,12 +77,14 @@ def build(items: list[dict], counters: dict, today: datetime.date, truncated: bo
     )
 
 
-def team_dashboard(repo: ReportRepository, team: str, today: datetime.date) -> Dashboard:
+def team_dashboard(runtime, team: str, today: datetime.date) -> Dashboard:
+    repo = runtime.reports
     items, truncated = repo.team_applications_since(team, _since_id(today), MAX_ITEMS)
     return build(items, repo.counters(f"TEAM#{team}"), today, truncated)
 
 
-def posting_dashboard(repo: ReportRepository, posting_id: str, today: datetime.date) -> Dashboard:
+def posting_dashboard(runtime, posting_id: str, today: datetime.date) -> Dashboard:
+    repo = runtime.reports
     items, truncated = repo.posting_applications_since(posting_id, list(STAGE_LABELS), _since_id(today), MAX_ITEMS)
     return build(items, repo.counters(f"POSTING#{posting_id}"), today, truncated)
 
@@ -94,10 +95,10 @@ class EeoQuestion:
     cells: list[tuple[str, int | None]]  # (answer, count or None when hidden)
 
 
-def eeo_report(repo: ReportRepository, team: str) -> list[EeoQuestion]:
+def eeo_report(runtime, team: str) -> list[EeoQuestion]:
     """Aggregate self-ID counts of a team, from the counters item only. Cells under 5 are hidden, and when one
     cell of a question is hidden, the next smallest is too, so no hidden cell can be worked out by subtraction."""
-    item = repo.counters(f"EEO#{team}")
+    item = runtime.reports.counters(f"EEO#{team}")
     grouped: dict[str, dict[str, int]] = collections.defaultdict(dict)
     for name, value in item.items():
         if ":" in name and not name.startswith(("pk", "sk")):

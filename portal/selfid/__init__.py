@@ -1,6 +1,1 @@
-"""Voluntary self-identification (/applications/<token>/self-id): optional, separate, never shown to recruiters."""
-from flask import Blueprint
-
-bp = Blueprint("selfid", __name__)
-
-from portal.selfid import routes  # noqa: E402,F401  (routes register themselves on bp)
+"""Voluntary self-identification (veteran, disability): optional, kept apart, never shown to those who decide."""

@@ -10,8 +10,6 @@ import hashlib
 import re
 from pathlib import Path
 
-from flask import abort, current_app, has_request_context, request, send_from_directory
-
 # The assets pages link to; everything else under static/ is served under its own name.
 ASSETS = ("css/site.css", "js/search.js")
 LONG_CACHE = "public, max-age=31536000, immutable"
@@ -31,13 +29,14 @@ def hashed_name(static_folder: Path, name: str) -> str:
     return f"{stem}.{digest}.{suffix}"
 
 
-def asset_url(name: str) -> str:
-    """The URL of an asset under its content-hashed name (a Jinja global in every template).
+def asset_url(static_folder: Path, name: str, root: str = "") -> str:
+    """The URL of an asset under its content-hashed name; ``root`` is the app's mount point (/dev on a bare API
+    Gateway URL), which the static site has none of."""
+    return f"{root}/static/" + hashed_name(static_folder, name)
 
-    Under a request it keeps the app's mount point (/dev on a bare API Gateway URL); the static site has none.
-    """
-    root = request.script_root if has_request_context() else ""
-    return f"{root}/static/" + hashed_name(Path(current_app.static_folder), name)
+
+def is_hashed(name: str) -> bool:
+    return _HASHED.match(name) is not None
 
 
 def unhashed(static_folder: Path, name: str) -> str | None:
@@ -49,24 +48,6 @@ def unhashed(static_folder: Path, name: str) -> str | None:
     if real not in ASSETS or hashed_name(static_folder, real) != name:
         return None
     return real
-
-
-def serve_static(filename: str):
-    """Flask's static view, which also answers hashed names, with a year-long cache for those."""
-    folder = Path(current_app.static_folder)
-    real = unhashed(folder, filename)
-    if real is None:
-        if _HASHED.match(filename) and not (folder / filename).is_file():
-            abort(404)  # an old hash: the page that asked for it is older than the deployed assets
-        return send_from_directory(folder, filename)
-    response = send_from_directory(folder, real, max_age=31536000)
-    response.headers["Cache-Control"] = LONG_CACHE
-    return response
-
-
-def init_app(app) -> None:
-    app.jinja_env.globals["asset_url"] = asset_url
-    app.view_functions["static"] = serve_static
 
 
 def site_assets(static_folder: Path) -> list[tuple[str, bytes]]:

@@ -1,4 +1,4 @@
-"""The site bucket: writes rendered objects with their Content-Type and Cache-Control, and counts them."""
+"""The site bucket: writes rendered objects with their Content-Type and Cache-Control; each write says how many."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -10,29 +10,26 @@ class SiteBucket:
     def __init__(self, s3, bucket: str):
         self.s3 = s3
         self.bucket = bucket
-        self.written = 0
 
-    def put(self, obj: SiteObject) -> None:
+    def put(self, obj: SiteObject) -> int:
         self._put(obj)
-        self.written += 1
+        return 1
 
     def _put(self, obj: SiteObject) -> None:
         self.s3.put_object(Bucket=self.bucket, Key=obj.key, Body=obj.body, ContentType=obj.content_type,
                            CacheControl=obj.cache_control)
 
-    def put_all(self, objects: list[SiteObject], workers: int = 8) -> None:
+    def put_all(self, objects: list[SiteObject], workers: int = 8) -> int:
         """Writes a batch in parallel; the caller orders batches, so links always point at written objects."""
         if len(objects) <= 2:
-            for obj in objects:
-                self.put(obj)
-            return
+            return sum(self.put(obj) for obj in objects)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(self._put, objects))
-        self.written += len(objects)
+        return len(objects)
 
-    def delete(self, key: str) -> None:
+    def delete(self, key: str) -> int:
         self.s3.delete_object(Bucket=self.bucket, Key=key)
-        self.written += 1
+        return 1
 
     def keys(self, prefix: str) -> list[str]:
         """Every key under the prefix (a full build's listing; never on a publish)."""

@@ -83,21 +83,21 @@ class SitePublisher:
         manifest = Manifest(newest_pages, len(chunks))
         self.state.replace_all(manifest, pages, placements)
 
-        written_before = self.bucket.written
-        self.bucket.put_all([SiteObject(key, body, content_type(key), assets.LONG_CACHE)
+        written = 0
+        written += self.bucket.put_all([SiteObject(key, body, content_type(key), assets.LONG_CACHE)
                              for key, body in assets.site_assets(self.static_folder)])
         closed, withdrawn = self._no_longer_open({p.id for p in published})
-        self.bucket.put_all([self.renderer.posting(p) for p in published + closed])
+        written += self.bucket.put_all([self.renderer.posting(p) for p in published + closed])
         for posting_id in withdrawn:  # back in draft, or deleted, without a publish: never public now
-            self.bucket.delete(key_of(f"/jobs/{posting_id}/"))
+            written += self.bucket.delete(key_of(f"/jobs/{posting_id}/"))
         listing_objects = []
         for (name, number), cards in pages.items():
             newest = manifest.newest(name)
             listing_objects.append(self.renderer.listing_page(listing(name), number, newest, cards))
             if number == newest:
                 listing_objects.append(self._front_page(name, newest, pages))
-        self.bucket.put_all(listing_objects)
-        self.bucket.put_all([self.renderer.states_index(), self.renderer.home()])
+        written += self.bucket.put_all(listing_objects)
+        written += self.bucket.put_all([self.renderer.states_index(), self.renderer.home()])
 
         indexes = []
         for number, chunk in enumerate(chunks, start=1):
@@ -108,8 +108,8 @@ class SitePublisher:
                     self.renderer.sitemap_of_listings([listing(n).path for n in every_listing()]),
                     self.renderer.rss([records[p.id] for p in listed[-RSS_PAGES * self.page_size:]], self.now),
                     self.renderer.indeed_feed([self.renderer.indeed_job(p) for p in listed], self.now)]
-        self.bucket.put_all(indexes)
-        return self.bucket.written - written_before
+        written += self.bucket.put_all(indexes)
+        return written
 
     def _all_published(self) -> list[Posting]:
         # Not a request path: the CLI and the bench build the whole site, so this pages through the index.
@@ -206,22 +206,22 @@ class SitePublisher:
             self.state.put_manifest(manifest)
         self.state.put_placement(posting_id, new_placement)
 
-        written_before = self.bucket.written
+        written = 0
         if public:
-            self.bucket.put(self.renderer.posting(posting))
+            written += self.bucket.put(self.renderer.posting(posting))
         else:
-            self.bucket.delete(key_of(f"/jobs/{posting_id}/"))  # a draft again, or deleted: never public now
+            written += self.bucket.delete(key_of(f"/jobs/{posting_id}/"))  # a draft again, or deleted: never public now
 
         # New pages, then the pages that link to them (numbered pages, then each listing's front page).
-        self.bucket.put_all([self.renderer.listing_page(listing(name), number, number, pages[(name, number)])
+        written += self.bucket.put_all([self.renderer.listing_page(listing(name), number, number, pages[(name, number)])
                              for name, number in opened])
         numbered = {ref for ref in changed if ref not in opened}
         numbered |= {(name, number - 1) for name, number in opened if number > 1}
-        self.bucket.put_all([
+        written += self.bucket.put_all([
             self.renderer.listing_page(listing(name), number, manifest.newest(name), pages[(name, number)])
             for name, number in sorted(numbered)])
         fronts = sorted({name for name, number in changed if number >= manifest.newest(name) - 1})
-        self.bucket.put_all([self._front_page(name, manifest.newest(name), pages) for name in fronts])
+        written += self.bucket.put_all([self._front_page(name, manifest.newest(name), pages) for name in fronts])
 
         indexes = []
         if chunk is not None:
@@ -230,11 +230,11 @@ class SitePublisher:
         newest_all = manifest.newest(ALL)
         indexes.append(self.renderer.rss([r for n in range(newest_all, newest_all - RSS_PAGES, -1)
                                           for r in pages.get((ALL, n), [])], self.now))
-        self.bucket.put_all(indexes)
+        written += self.bucket.put_all(indexes)
         if manifest.chunks != before.chunks:  # a new chunk exists now: the indexes may list it
-            self.bucket.put_all([self.renderer.search_manifest(manifest.chunks),
+            written += self.bucket.put_all([self.renderer.search_manifest(manifest.chunks),
                                  self.renderer.sitemap_index(manifest.chunks)])
-        return self.bucket.written - written_before
+        return written
 
     def _json(self, key: str, default):
         found = self.bucket.get(key)

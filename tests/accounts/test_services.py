@@ -1,17 +1,32 @@
-"""Signing in: argon2id hashes, wrong passwords and inactive accounts refused."""
+"""Account rules called directly on the moto stack: signing in, sign-in limits, and what admins change (audited)."""
+import datetime
+
+import pytest
+
+from portal.accounts import services
+from portal.accounts.models import Team
 from portal.accounts.repository import AccountRepository
 from portal.accounts.services import authenticate
 from tests.factories import PASSWORD, make_account
+from tests.helpers import with_settings
 
 
-def test_authenticate(main_table):
+def test_authenticate(main_table, runtime):
     repo = AccountRepository(main_table)
     repo.put(make_account("Casey@Example.com".lower()))
     repo.put(make_account("gone@example.com", active=False))
-    assert authenticate(repo, " CASEY@example.com ", PASSWORD, local_mode=False).email == "casey@example.com"
-    assert authenticate(repo, "casey@example.com", PASSWORD + "x", local_mode=False) is None
-    assert authenticate(repo, "nobody@example.com", PASSWORD, local_mode=False) is None
-    assert authenticate(repo, "gone@example.com", PASSWORD, local_mode=False) is None
+    deployed = with_settings(runtime, local_mode=False)
+    assert authenticate(deployed, " CASEY@example.com ", PASSWORD).email == "casey@example.com"
+    assert authenticate(deployed, "casey@example.com", PASSWORD + "x") is None
+    assert authenticate(deployed, "nobody@example.com", PASSWORD) is None
+    assert authenticate(deployed, "gone@example.com", PASSWORD) is None
+
+
+def test_demo_accounts_sign_in_only_in_local_mode(main_table, runtime):
+    AccountRepository(main_table).put(make_account("demo.svc@example.com", demo=True))
+    assert authenticate(with_settings(runtime, local_mode=True), "demo.svc@example.com", PASSWORD) is not None
+    assert authenticate(with_settings(runtime, local_mode=False), "demo.svc@example.com", PASSWORD) is None
+    assert services.signed_in_account(with_settings(runtime, local_mode=False), "demo.svc@example.com") is None
 
 
 def test_accounts_are_listed_as_members_of_their_teams(main_table):
@@ -20,3 +35,57 @@ def test_accounts_are_listed_as_members_of_their_teams(main_table):
     repo.put(make_account("m2@example.com", teams=["members-a"]))
     assert sorted(m["email"] for m in repo.list_members("members-a")) == ["m1@example.com", "m2@example.com"]
     assert [m["open_count"] for m in repo.list_members("members-b")] == [0]
+
+
+def test_sign_in_attempts_are_counted_per_account_and_per_address(runtime):
+    limited = with_settings(runtime, login_limit_per_account=2, login_limit_per_ip=3)
+    now = datetime.datetime(2026, 12, 2, 10, 1, tzinfo=datetime.timezone.utc)
+    for _ in range(2):
+        services.count_login_attempt(limited, "limit.svc@example.com", "192.0.2.10", now)
+    with pytest.raises(services.TooManyAttempts):
+        services.count_login_attempt(limited, "limit.svc@example.com", "192.0.2.11", now)
+    services.count_login_attempt(limited, "other.svc@example.com", "192.0.2.12", now)  # another account: counted apart
+
+
+def test_an_admin_creates_an_account_in_existing_teams_and_it_is_audited(runtime):
+    admin = make_account("admin.svc@example.com", role="admin", teams=[])
+    runtime.accounts.put(admin)
+    runtime.accounts.put_team(Team("svc-team", "Service team"))
+    created = services.create_account(runtime, admin, " New.Svc@Example.com ", "New Person", "recruiter",
+                                      ["svc-team"], "a long enough password")
+    assert created.email == "new.svc@example.com" and created.teams == ["svc-team"]
+    assert [e.action for e in runtime.audit.for_account(admin.id, 10).items] == ["created"]
+    with pytest.raises(services.AccountRefused) as again:
+        services.create_account(runtime, admin, "new.svc@example.com", "Again", "recruiter", ["svc-team"],
+                                "a long enough password")
+    assert again.value.field == "email"
+    with pytest.raises(services.AccountRefused) as stranger:
+        services.create_account(runtime, admin, "x.svc@example.com", "X", "recruiter", ["no-such-team"],
+                                "a long enough password")
+    assert stranger.value.field == "teams"
+    with pytest.raises(services.AccountRefused) as short:
+        services.create_account(runtime, admin, "y.svc@example.com", "Y", "recruiter", ["svc-team"], "short")
+    assert short.value.field == "password"
+
+
+def test_deactivating_is_audited_and_nobody_deactivates_themselves(runtime):
+    admin = make_account("admin2.svc@example.com", role="admin", teams=[])
+    other = make_account("other2.svc@example.com")
+    runtime.accounts.put(admin)
+    runtime.accounts.put(other)
+    assert services.toggle_active(runtime, admin, other.id).active is False
+    assert services.signed_in_account(runtime, other.email) is None
+    assert services.toggle_active(runtime, admin, other.id).active is True
+    assert services.toggle_active(runtime, admin, "no-such-id") is None
+    with pytest.raises(services.AccountRefused):
+        services.toggle_active(runtime, admin, admin.id)
+    assert [e.action for e in runtime.audit.for_account(admin.id, 10).items] == ["activated", "deactivated"]
+
+
+def test_a_team_id_is_taken_once(runtime):
+    admin = make_account("admin3.svc@example.com", role="admin", teams=[])
+    services.create_team(runtime, admin, "svc-unique", " Unique ")
+    assert "svc-unique" in {t.id for t in services.list_teams(runtime)}
+    with pytest.raises(services.AccountRefused) as taken:
+        services.create_team(runtime, admin, "svc-unique", "Again")
+    assert taken.value.field == "team_id"

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from portal.site.serving import site_dispatcher
+from portal.local.serving import site_dispatcher
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,8 +18,7 @@ def posting(app, main_table):
     accounts.put(make_account("recruiter@example.com", teams=["fulfillment-west"]))
     posting = make_posting(team="fulfillment-west", title="Night Picker")
     PostingRepository(main_table).put(posting)
-    with app.app_context():
-        build_site()
+    build_site(app.extensions["portal"])
     return posting
 
 

@@ -21,8 +21,7 @@ def postings(app, main_table):
         "onsite_wa": make_posting(title="Kent Picker", shifts=["weekend"], hours_min=10, hours_max=15),
     }
     PostingRepository(main_table).put_many(list(found.values()))
-    with app.app_context():
-        build_site()
+    build_site(app.extensions["portal"])
     return found
 
 

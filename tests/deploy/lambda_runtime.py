@@ -4,7 +4,8 @@
 
 TASK_ROOT is the unzipped package, LIBS what the runtime provides (boto3 and its dependencies), HANDLER the
 function as Lambda names it ("portal.lambda_entry.handler"). The events are invoked in order, as one warm
-container would; RESULTS_JSON gets each result and the cold time: imports plus the first invocation.
+container would; RESULTS_JSON gets each result, the cold time (imports plus the first invocation) and which
+top-level modules the process loaded.
 """
 import importlib
 import json
@@ -51,6 +52,7 @@ for event in events:
         cold_invoke_ms = (time.perf_counter() - started) * 1000
 with open(results_path, "w") as f:
     json.dump({"cold_invoke_ms": cold_invoke_ms, "results": results,
+               "top_level_modules": sorted({name.split(".")[0] for name in sys.modules}),
                "modules_outside_the_package": sorted(
                    name for name, module in sys.modules.items()
                    if getattr(module, "__file__", None) and "site-packages" in module.__file__

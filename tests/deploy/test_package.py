@@ -7,10 +7,13 @@ import zipfile
 import boto3
 import pytest
 
-from portal import create_app, infra, keys
+from portal import create_app, keys
 from portal.applications.repository import ApplicationRepository
 from portal.applications.services import submit_application
+from portal.local import infra
 from portal.postings.repository import PostingRepository
+from portal.runtime import Runtime
+from portal.settings import Settings
 from tests.deploy import lambda_package
 from tests.factories import apply_form, make_answers, make_posting
 from tests.helpers import hidden_fields
@@ -40,10 +43,10 @@ def portal_dev(aws_endpoint) -> dict:
     """The dev stack in the emulator, its secret in Parameter Store, and one published posting."""
     outputs = infra.deploy_stack(boto3.client("cloudformation"), STACK)
     boto3.client("ssm").put_parameter(Name=f"/{STACK}/secret-key", Value=SECRET, Type="SecureString", Overwrite=True)
-    table = boto3.resource("dynamodb").Table(outputs["MainTableName"])
+    runtime = Runtime(Settings.load({"stack_name": STACK, "secret_key": SECRET}))
     posting = make_posting(title="Night shift picker, Kent")
-    PostingRepository(table).put(posting)
-    return {"table": table, "posting": posting}
+    runtime.postings.put(posting)
+    return {"table": runtime.main_table, "posting": posting, "runtime": runtime}
 
 
 @pytest.fixture(scope="module")
@@ -125,14 +128,17 @@ def test_without_cloudfront_the_stage_prefix_stays_in_the_apps_urls(package, por
 
 
 def test_a_dynamodb_stream_event_reaches_the_pipeline_in_a_fresh_process(pipeline_package, portal_dev, lambda_env):
-    """A new application's INSERT record: the packaged pipeline screens and routes it, as the trigger would have it."""
+    """A new application's INSERT record: the packaged pipeline screens and routes it, as the trigger would have it,
+    without loading the web framework."""
     table, posting = portal_dev["table"], portal_dev["posting"]
     repo = ApplicationRepository(table)
-    submitted = submit_application(repo, [posting], make_answers(), token="tok-packaged-stream")
+    submitted = submit_application(portal_dev["runtime"], [posting], make_answers(), token="tok-packaged-stream",
+                                   status_page=False)
     item = table.get_item(Key=keys.application(submitted.application_ids[0]))["Item"]
     out = lambda_package.invoke(pipeline_package["task_root"], pipeline_package["libs"], [
         lambda_package.stream_event(table, "INSERT", new=item)], lambda_env, stage="dev_pipeline")
     assert out["results"][0] == {"result": {"batchItemFailures": []}}
+    assert not {"flask", "flask_wtf", "wtforms", "zappa"} & set(out["top_level_modules"])
     screened = repo.get(submitted.application_ids[0])
     assert screened.stage in ("screened", "on_hold") and screened.score is not None
     assert screened.moved_by == "pipeline"
@@ -146,10 +152,11 @@ def test_the_expiry_schedule_closes_a_posting_past_its_date_in_the_pipeline_pack
     event = {"version": "0", "id": "5e0c2a56-0000-0000-0000-000000000000", "detail-type": "Scheduled Event",
              "source": "aws.events", "account": "123456789012", "time": "2026-11-23T10:00:00Z", "region": "us-east-1",
              "resources": ["arn:aws:events:us-east-1:123456789012:rule/"
-                           "flexwork-portal-dev-pipeline-portal.site.scheduled.expire"], "detail": {}}
+                           "flexwork-portal-dev-pipeline-portal.lambda_entry.expire_postings"], "detail": {}}
     out = lambda_package.invoke(pipeline_package["task_root"], pipeline_package["libs"], [event], lambda_env,
                                 stage="dev_pipeline")
     assert out["results"][0]["result"]["closed"] >= 1, out["results"][0]
+    assert not {"flask", "flask_wtf", "wtforms", "zappa"} & set(out["top_level_modules"])
     assert PostingRepository(portal_dev["table"]).get(expired.id).status == "closed"
 
 

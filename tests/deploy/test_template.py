@@ -12,7 +12,8 @@ import pytest
 from cfnlint.api import lint_file
 from cfnlint.decode import decode_str
 
-from portal import create_app, infra
+from portal.local import infra
+from portal.runtime import Runtime
 
 API_PATHS = {"/apply*", "/applications*", "/admin*", "/api*"}
 
@@ -65,8 +66,7 @@ def test_the_stream_trigger_reports_partial_failures_bisects_retries_and_dead_le
 def test_the_dead_letter_queue_is_named_after_the_stack_and_found_by_the_app(deployed):
     sqs = boto3.client("sqs")
     assert deployed["PipelineDeadLetterQueueArn"].endswith(f":{deployed['StackName']}-pipeline-dlq")
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "STACK_NAME": deployed["StackName"]})
-    url = app.config["PIPELINE_DLQ_URL"]
+    url = Runtime.from_environment({"stack_name": deployed["StackName"]}).dead_letter_queue_url
     sqs.send_message(QueueUrl=url, MessageBody="{}")
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn", "ApproximateNumberOfMessages"])
     assert attributes["Attributes"]["QueueArn"] == deployed["PipelineDeadLetterQueueArn"]
@@ -74,10 +74,9 @@ def test_the_dead_letter_queue_is_named_after_the_stack_and_found_by_the_app(dep
 
 
 def test_without_a_deployed_queue_the_dead_letter_url_is_absent_not_made_up():
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "STACK_NAME": "no-such-stack"})
-    assert app.config.get("PIPELINE_DLQ_URL") is None
-    with pytest.raises(KeyError, match="no-such-stack-pipeline-dlq"):
-        app.config["PIPELINE_DLQ_URL"]
+    runtime = Runtime.from_environment({"stack_name": "no-such-stack"})
+    with pytest.raises(LookupError, match="no-such-stack-pipeline-dlq"):
+        runtime.dead_letter_queue_url
 
 
 def test_the_resume_bucket_is_private_encrypted_and_takes_browser_posts(deployed, resources):

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from zappa.cli import ZappaCLI
 
-from portal import infra
+from portal.local import infra
 
 SETTINGS = Path(__file__).resolve().parent.parent.parent / "zappa_settings.json"
 STAGES = ("dev", "dev_pipeline", "prod", "prod_pipeline")
@@ -56,7 +56,7 @@ def test_the_pipeline_stages_have_no_api_and_run_the_posting_expiry_which_the_we
         cli = load(stage)
         assert cli.use_apigateway is False
         # The expiry republishes the site, which only the pipeline's role may write.
-        assert [e["function"] for e in cli.stage_config["events"]] == ["portal.site.scheduled.expire"]
+        assert [e["function"] for e in cli.stage_config["events"]] == ["portal.lambda_entry.expire_postings"]
     for stage in ("dev", "prod"):
         assert not load(stage).stage_config.get("events")
 

@@ -6,6 +6,9 @@ import uuid
 
 import pytest
 
+from portal.aws import AwsClients
+from portal.runtime import Runtime
+from portal.settings import Settings
 from tests.dynalite.server import Dynalite
 
 
@@ -22,6 +25,14 @@ def dynalite_tables(dynalite, request) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def main_table(dynalite, dynalite_tables):
+def runtime(dynalite, dynalite_tables):
+    """Overrides the moto runtime of tests/conftest.py: the same settings, its tables on dynalite."""
+    settings = Settings.load({"testing": True, "secret_key": "test-secret", "local_mode": True,
+                              "main_table": dynalite_tables["MainTable"]})
+    return Runtime(settings, aws=AwsClients("us-east-1", endpoint_url=dynalite.endpoint_url))
+
+
+@pytest.fixture(scope="module")
+def main_table(runtime):
     """Overrides the moto table of tests/conftest.py, so the repository tests imported here run on dynalite."""
-    return dynalite.resource().Table(dynalite_tables["MainTable"])
+    return runtime.main_table

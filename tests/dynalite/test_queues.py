@@ -3,8 +3,8 @@
 Only the tests that talk to the table are taken: the ones through the signed-in admin pages need the app's
 own stack, which dynalite cannot create (no CloudFormation).
 """
-from tests.admin.conftest import people  # noqa: F401  (the accounts the queue fixture routes to)
-from tests.admin.test_queues import (  # noqa: F401  (collected again here, on dynalite's table)
+from tests.web.admin.conftest import people  # noqa: F401  (the accounts the queue fixture routes to)
+from tests.web.admin.test_queues import (  # noqa: F401  (collected again here, on dynalite's table)
     queue,
     test_best_fit_first_is_ordered_by_score,
     test_combined_filters_top_up_the_page_and_say_when_they_stop_early,

@@ -37,10 +37,10 @@ def application(main_table, request):
     return repo.get(created.id)
 
 
-def test_submitting_raises_transactions_unsupported_and_writes_nothing(main_table):
+def test_submitting_raises_transactions_unsupported_and_writes_nothing(runtime, main_table):
     repo = ApplicationRepository(main_table)
     with pytest.raises(TransactionsUnsupported, match="TransactWriteItems"):
-        submit_application(repo, [make_posting(team="team-no-tx")], make_answers(), token="tok-no-tx")
+        submit_application(runtime, [make_posting(team="team-no-tx")], make_answers(), token="tok-no-tx")
     assert repo.get_submission("tok-no-tx") is None
     assert repo.list_for_team("team-no-tx", 10).items == []
 

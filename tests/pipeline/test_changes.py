@@ -13,7 +13,7 @@ from portal.applications.tokens import status_token, token_hash
 from portal.pipeline.repository import PipelineRepository
 from portal.postings.repository import PostingRepository
 from tests.factories import make_answers
-from tests.pipeline.conftest import sent_mail
+from tests.helpers import sent_mail
 
 AT = "2026-11-23T11:00:00Z"
 
@@ -40,10 +40,10 @@ def screened(main_table, stream, handle, posting, recruiters, submit):
     return _application(main_table, application_id), answers
 
 
-def test_a_stage_move_is_recorded_in_history_counted_and_mailed_once(main_table, stream, handle, posting, screened,
+def test_a_stage_move_is_recorded_in_history_counted_and_mailed_once(runtime, main_table, stream, handle, posting, screened,
                                                                      team):
     application, answers = screened
-    moved = move_stage(main_table, application, "interview", by="ana@example.com", at=AT)
+    moved = move_stage(runtime.applications, application, "interview", by="ana@example.com", at=AT)
     event = stream.event()
     assert handle(event) == {"batchItemFailures": []}
     assert handle(copy.deepcopy(event)) == {"batchItemFailures": []}
@@ -62,11 +62,11 @@ def test_a_stage_move_is_recorded_in_history_counted_and_mailed_once(main_table,
     assert f"http://127.0.0.1:5000/applications/{token}" in mail[0].body
 
 
-def test_a_withdrawal_leaves_the_queue_adjusts_the_load_and_confirms(main_table, stream, handle, posting, screened,
+def test_a_withdrawal_leaves_the_queue_adjusts_the_load_and_confirms(runtime, main_table, stream, handle, posting, screened,
                                                                      team):
     application, answers = screened
     assert _load(main_table, team)[application.assignee] == 1
-    move_stage(main_table, application, "withdrawn", by="applicant", at=AT)
+    move_stage(runtime.applications, application, "withdrawn", by="applicant", at=AT)
     handle(stream.event())
     assert _load(main_table, team)[application.assignee] == 0
     assert _counters(main_table, f"MEMBER#{team}#{application.assignee}") == {
@@ -75,10 +75,10 @@ def test_a_withdrawal_leaves_the_queue_adjusts_the_load_and_confirms(main_table,
     assert "withdrew" in mail.subject
 
 
-def test_an_applicant_who_withdrew_and_then_erased_everything_gets_no_withdrawal_mail(main_table, stream, handle,
+def test_an_applicant_who_withdrew_and_then_erased_everything_gets_no_withdrawal_mail(runtime, main_table, stream, handle,
                                                                                        screened):
     application, answers = screened
-    move_stage(main_table, application, "withdrawn", by="applicant", at=AT)
+    move_stage(runtime.applications, application, "withdrawn", by="applicant", at=AT)
     main_table.delete_item(Key=keys.application(application.id))  # erased before the pipeline saw the withdrawal
     assert handle(stream.event()) == {"batchItemFailures": []}
     assert sent_mail(answers.contact.email) == []
@@ -151,10 +151,10 @@ def test_a_failed_send_is_given_back_and_sent_on_the_retry(app, main_table, stre
 
 def test_posting_changes_publish_that_posting_and_bookkeeping_does_not(app, main_table, stream, handle, posting,
                                                                        monkeypatch):
-    import portal.pipeline
+    from portal.pipeline.services import Pipeline
 
     published = []
-    monkeypatch.setattr(portal.pipeline, "publish_posting", published.append)
+    monkeypatch.setattr(Pipeline, "publish_posting", lambda self, posting_id: published.append(posting_id))
     repo = PostingRepository(main_table)
     stream.records()  # the posting's first INSERT, written after the stream fixture started reading
     main_table.update_item(Key=keys.posting(posting.id), UpdateExpression="SET updated_at = :u",
@@ -183,20 +183,19 @@ def test_a_published_posting_reaches_the_site_bucket_through_the_pipeline(app, m
     assert "Weekend Stower" in page["Body"].read().decode()
 
 
-def test_posting_records_from_before_a_full_site_build_are_not_published_again(app, main_table, stream, handle, team,
+def test_posting_records_from_before_a_full_site_build_are_not_published_again(runtime, main_table, stream, team,
                                                                                 monkeypatch):
-    import portal.pipeline
+    from portal import pipeline
+    from portal.pipeline.services import Pipeline
     from tests.factories import make_posting
 
     published = []
-    monkeypatch.setattr(portal.pipeline, "publish_posting", published.append)
+    monkeypatch.setattr(Pipeline, "publish_posting", lambda self, posting_id: published.append(posting_id))
     posting = make_posting(team=team)
     PostingRepository(main_table).put(posting)
     event = stream.event()
     written = event["Records"][-1]["dynamodb"]["ApproximateCreationDateTime"]
-    monkeypatch.setitem(app.config, "SITE_BUILT_AT", written + 5)  # a build started after the write
-    handle(event)
+    pipeline.handle_batch(runtime, event, site_built_at=written + 5)  # a build started after the write
     assert published == []
-    monkeypatch.setitem(app.config, "SITE_BUILT_AT", written - 5)  # a build from before it
-    handle(event)
+    pipeline.handle_batch(runtime, event, site_built_at=written - 5)  # a build from before it
     assert published == [posting.id]

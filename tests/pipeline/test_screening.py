@@ -9,7 +9,7 @@ from portal import keys
 from portal.accounts.repository import AccountRepository
 from portal.pipeline.repository import PipelineRepository
 from tests.factories import make_answers, make_posting, make_remote_posting
-from tests.pipeline.conftest import sent_mail
+from tests.helpers import sent_mail
 
 
 def _app(table, application_id):
@@ -121,9 +121,9 @@ def test_a_poison_record_fails_alone_and_succeeds_once_its_cause_is_fixed(main_t
     assert sum(_load(main_table, team).values()) == 3
 
 
-def _throttle(app, operation: str, times: int):
+def _throttle(runtime, operation: str, times: int):
     """Make the next ``times`` calls of a DynamoDB operation answer ProvisionedThroughputExceededException."""
-    events = app.extensions["aws"].dynamodb.meta.client.meta.events
+    events = runtime.aws.dynamodb.meta.client.meta.events
     left = {"n": times}
 
     def refuse(request, **kwargs):
@@ -147,12 +147,12 @@ class _Raw:
 
 
 @pytest.mark.parametrize("times", [2, 50], ids=["retried", "reported"])
-def test_a_throttled_write_is_retried_or_reported_without_losing_or_double_counting(app, main_table, stream, handle,
+def test_a_throttled_write_is_retried_or_reported_without_losing_or_double_counting(runtime, main_table, stream, handle,
                                                                                    posting, recruiters, submit, team,
                                                                                    times):
     [application_id] = submit([posting])
     event = stream.event()
-    stop = _throttle(app, "TransactWriteItems", times)
+    stop = _throttle(runtime, "TransactWriteItems", times)
     try:
         result = handle(event)
     finally:
@@ -202,17 +202,22 @@ def test_no_mail_is_sent_for_screening(main_table, stream, handle, posting, recr
     assert sent_mail(answers.contact.email) == []
 
 
-def test_on_lambda_the_handler_builds_the_app_once_from_the_environment(monkeypatch, stack, main_table, stream,
-                                                                        posting, recruiters, submit):
+def test_on_lambda_the_handler_builds_its_runtime_once_from_the_environment(monkeypatch, stack, main_table, stream,
+                                                                            posting, recruiters, submit):
     import portal.pipeline
+    from portal.runtime import process_runtime
 
     monkeypatch.setenv("PORTAL_STACK_NAME", stack["StackName"])
-    monkeypatch.setenv("PORTAL_SECRET_KEY", "lambda-secret")
-    monkeypatch.setattr(portal.pipeline, "_app", None)
-    [application_id] = submit([posting])
-    assert portal.pipeline.handle(stream.event(), None) == {"batchItemFailures": []}
-    built = portal.pipeline._app
-    assert built is not None and built.config["MAIN_TABLE"] == main_table.name
-    assert portal.pipeline.handle(stream.event(), None) == {"batchItemFailures": []}
-    assert portal.pipeline._app is built
+    monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)  # no step of screening signs anything
+    process_runtime.cache_clear()
+    try:
+        [application_id] = submit([posting])
+        assert portal.pipeline.handle(stream.event(), None) == {"batchItemFailures": []}
+        built = process_runtime()
+        assert built.settings.main_table == main_table.name
+        assert portal.pipeline.handle(stream.event(), None) == {"batchItemFailures": []}
+        assert process_runtime() is built
+        assert "secret_key" not in vars(built), "screening and routing never read the web secret"
+    finally:
+        process_runtime.cache_clear()
     assert _app(main_table, application_id)["stage"] == "screened"

@@ -7,7 +7,7 @@ import pytest
 
 from portal.postings.models import CLOSED, DRAFT
 from tests.factories import make_posting, make_remote_posting
-from tests.site.conftest import card_ids, jsonld_blocks, parse_errors
+from tests.helpers import card_ids, jsonld_blocks, parse_errors
 
 PAGE_SIZE = 20
 

@@ -7,7 +7,7 @@ import pytest
 from portal.postings.models import HYBRID
 from portal.site.jsonld import script_json
 from tests.factories import make_posting, make_remote_posting
-from tests.site.conftest import jsonld_blocks, parse_errors
+from tests.helpers import jsonld_blocks, parse_errors
 
 EMPLOYMENT_TYPES = {"FULL_TIME", "PART_TIME", "CONTRACTOR", "TEMPORARY", "INTERN", "VOLUNTEER", "PER_DIEM", "OTHER",
                     "SEASONAL"}

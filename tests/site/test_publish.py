@@ -3,20 +3,20 @@ import re
 
 import pytest
 
-from portal import create_app
+from portal.runtime import Runtime
+from portal.web import create_app
+from tests.conftest import settings_for
 from portal.postings.models import CLOSED, DRAFT
-from portal.site import site_s3
 from tests.factories import make_posting, make_remote_posting
-from tests.site.conftest import jsonld_blocks
+from tests.helpers import jsonld_blocks
 
 PAGE_SIZE = 3
 
 
 @pytest.fixture(scope="module")
-def app(stack):
+def settings_overrides():
     """Small pages, so a handful of postings spans several and a new page opens often."""
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "STACK_NAME": stack["StackName"],
-                       "LOCAL_MODE": True, "PAGE_SIZE": PAGE_SIZE})
+    return {"page_size": PAGE_SIZE}
 
 
 @pytest.fixture(scope="module")
@@ -28,15 +28,14 @@ def initial(site):
 
 
 @pytest.fixture
-def written_keys(app):
+def written_keys(runtime):
     """The keys the site's S3 client writes or deletes, in order."""
     keys = []
 
     def record(params, **kwargs):
         keys.append(params["Key"])
 
-    with app.app_context():
-        events = site_s3().meta.events
+    events = runtime.site_bucket.s3.meta.events
     events.register("before-parameter-build.s3.PutObject", record)
     events.register("before-parameter-build.s3.DeleteObject", record)
     yield keys
@@ -175,12 +174,10 @@ def test_concurrent_publishes_lose_nothing(site, initial, stack):
     errors = []
 
     def publish(posting_id):
-        # One app per worker, as separate Lambda invocations have: boto3 resources are not shared across threads.
-        worker = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "STACK_NAME": stack["StackName"],
-                             "LOCAL_MODE": True, "PAGE_SIZE": PAGE_SIZE})
+        # One runtime per worker, as separate Lambda invocations have: boto3 resources are not shared across threads.
+        worker = Runtime(settings_for(stack, page_size=PAGE_SIZE))
         try:
-            with worker.app_context():
-                publish_posting(posting_id)
+            publish_posting(worker, posting_id)
         except Exception as exc:  # reported below, with the others
             errors.append(exc)
 
@@ -200,13 +197,12 @@ def test_the_first_publish_on_a_site_never_built_builds_it(stack):
     """A posting published before anyone ran `site build` still gets a whole site, listings and indexes included."""
     import boto3
 
-    from portal import infra
-    from tests.site.conftest import Site
+    from portal.local import infra
+    from tests.helpers import Site
 
     fresh = infra.deploy_stack(boto3.client("cloudformation"), stack["StackName"] + "-fresh")
-    fresh_app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "STACK_NAME": stack["StackName"] + "-fresh",
-                            "LOCAL_MODE": True})
-    site = Site(fresh_app, {**fresh, "StackName": stack["StackName"] + "-fresh"})
+    fresh_stack = {**fresh, "StackName": stack["StackName"] + "-fresh"}
+    site = Site(create_app(runtime=Runtime(settings_for(fresh_stack))), fresh_stack)
     posting = make_posting(title="First Ever")
     site.put(posting)
     site.publish(posting.id)

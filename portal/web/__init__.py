@@ -1,0 +1,78 @@
+"""The web side: the Flask app's factory and its blueprints, one package per audience. The only layer importing Flask.
+
+Every URL prefix names the package that serves it:
+
+    /apply/...          portal/web/apply     applying for a posting
+    /applications/...   portal/web/status    the applicant's private status page
+                        portal/web/selfid    voluntary self-identification
+    /api/...            portal/web/api       the JSON API
+    /admin/...          portal/web/admin     recruiters and admins
+    /dev/...            portal/local/outbox  local mode only
+    /healthz            here
+
+The public pages (/, /jobs/...) are not routes: portal/site renders them into the site bucket, which CloudFront
+(and local mode) serves. Routes parse and validate, call a service (portal/<domain>/) and render or redirect;
+they reach the stores only through services, and services through the runtime the app holds.
+"""
+from __future__ import annotations
+
+import datetime
+
+from flask import Flask
+
+from portal.runtime import STATIC_DIR, TEMPLATES_DIR, Runtime
+from portal.settings import Settings
+
+
+def create_app(test_config: dict | None = None, runtime: Runtime | None = None) -> Flask:
+    """The Flask app on ``runtime``, or on a runtime built from the settings (``test_config`` overriding them).
+
+    Refuses to start without the web secret (outside local mode and tests): every page signs something.
+    """
+    runtime = runtime or Runtime(Settings.load(test_config))
+    cfg = runtime.settings
+    app = Flask("portal", template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR),
+                static_url_path="/static")
+    app.config.update(
+        SECRET_KEY=runtime.secret_key,
+        TESTING=cfg.testing,
+        PERMANENT_SESSION_LIFETIME=datetime.timedelta(minutes=cfg.session_idle_minutes),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not cfg.local_mode,  # local mode is plain http on loopback
+        SESSION_REFRESH_EACH_REQUEST=True,
+        WTF_CSRF_TIME_LIMIT=cfg.form_time_limit_seconds,
+    )
+    app.extensions["portal"] = runtime
+
+    from portal import cli
+    from portal.web import assets
+    from portal.web.admin import bp as admin_bp
+    from portal.web.api import bp as api_bp
+    from portal.web.apply import bp as apply_bp
+    from portal.web.selfid import bp as selfid_bp
+    from portal.web.shared import csrf
+    from portal.web.status import bp as status_bp
+    from portal.web.viewer import ViewerAddress
+
+    app.wsgi_app = ViewerAddress(app.wsgi_app, runtime.secret_key)
+    assets.init_app(app)
+    csrf.init_app(app)
+    csrf.exempt(admin_bp)  # admin checks CSRF itself, after the sign-in check (portal/web/admin/routes.py)
+    csrf.exempt(api_bp)  # JSON only, no cookies: see portal/web/api/routes.py for what protects it instead
+    cli.init_app(app)
+    app.register_blueprint(apply_bp, url_prefix="/apply")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(status_bp, url_prefix="/applications")
+    app.register_blueprint(selfid_bp, url_prefix="/applications")
+    app.register_blueprint(api_bp, url_prefix="/api")
+    if cfg.local_mode:
+        from portal.local.outbox import bp as dev_bp
+
+        app.register_blueprint(dev_bp, url_prefix="/dev")
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    return app

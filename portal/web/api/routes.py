@@ -1,0 +1,137 @@
+"""Routes of the JSON API. Thin: the same form validation and services as the HTML pages, answered as JSON.
+
+CSRF-exempt (no cookies are used), but POST takes only application/json, needs an Idempotency-Key header, and is
+counted against the same rate limits as the form.
+"""
+import logging
+
+from flask import jsonify, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from portal import clock
+from portal.applications import services as applying
+from portal.applications import status as statuses
+from portal.paging import BadCursor
+from portal.postings import services as postings
+from portal.web.api import bp
+from portal.web.api.openapi import document
+from portal.web.forms import ApplyForm
+from portal.web.shared import (
+    answers_from, check_resume_upload, checked_resume, cursor_codec, rate_limits, runtime, settings,
+    start_resume_upload,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _error(message: str, status: int, errors: dict | None = None):
+    body = {"error": message}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), status
+
+
+def _summary(p) -> dict:
+    return {"id": p.id, "title": p.title, "workplace": p.workplace, "location": p.location_label,
+            "pay": p.pay_label, "hours": p.hours_label, "apply_url": f"/apply/{p.id}"}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+@bp.get("/postings")
+def list_postings():
+    codec = cursor_codec()
+    try:
+        start_key = codec.decode(request.args.get("cursor"))
+    except BadCursor:
+        return _error("This cursor is not valid. Start again without one.", 400)
+    page = postings.list_published(runtime(), settings().page_size, start_key)
+    return jsonify(postings=[_summary(p) for p in page.items], next=codec.encode(page.next_key))
+
+
+@bp.get("/postings/<posting_id>")
+def get_posting(posting_id):
+    p = postings.get_public_posting(runtime(), posting_id)
+    if p is None:
+        return _error("No such posting.", 404)
+    return jsonify(**_summary(p), description=p.description, shifts=p.shifts, benefits_hours=p.benefits_hours,
+                   remote_states=p.remote_states, programmes=p.programmes, valid_through=p.valid_through,
+                   is_open=postings.is_open(p, clock.now().date()))
+
+
+# A résumé goes straight to S3 as on the form: ask for a presigned POST, send the file, have it checked, then
+# name the checked upload in the application's "resume_upload".
+bp.add_url_rule("/resume-uploads", "resume_upload", start_resume_upload, methods=["POST"])
+bp.add_url_rule("/resume-uploads/check", "resume_check", check_resume_upload, methods=["POST"])
+
+
+def _formdata(body: dict) -> MultiDict:
+    """The JSON answers as the HTML form would send them, so both are validated by the same form."""
+    data = MultiDict()
+    for name, value in body.items():
+        if name == "posting_ids":
+            continue
+        for item in (value if isinstance(value, list) else [value]):
+            if item is True:
+                data.add(name, "y")
+            elif item is not False and item is not None:
+                data.add(name, str(item))
+    return data
+
+
+@bp.post("/applications")
+def apply():
+    if not request.is_json:
+        return _error("Send the application as application/json.", 415)
+    key = request.headers.get("Idempotency-Key", "")
+    if not 16 <= len(key) <= 64:
+        return _error("Send an Idempotency-Key header of 16 to 64 characters, the same on every retry.", 400)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error("The body must be a JSON object.", 400)
+    ids = body.get("posting_ids")
+    if not isinstance(ids, list) or not 1 <= len(ids) <= 5 or not all(isinstance(i, str) and i for i in ids):
+        return _error("Answers need fixing.", 422, {"posting_ids": "List from 1 to 5 posting ids, first choice first."})
+    form = ApplyForm(formdata=_formdata(body), meta={"csrf": False})
+    valid = form.validate()
+    resume_key = checked_resume(form) if valid else ""
+    errors = {name: messages[0] for name, messages in form.errors.items() if name not in ("started", "website")}
+    first = postings.get_public_posting(runtime(), ids[0])
+    if first is None or not postings.is_open(first, clock.now().date()):
+        errors["posting_ids"] = "The first posting does not take applications."
+    else:
+        more, problems = applying.more_postings(runtime(), ids[1:], first, clock.now().date())
+        if problems:
+            errors["posting_ids"] = next(iter(problems.values()))
+        elif valid:
+            for message in applying.location_problems([first, *more], form.place.state)[:1]:
+                errors["zip"] = message
+    if errors:
+        return _error("Answers need fixing.", 422, errors)
+    chosen = [first, *more]
+    try:
+        result = applying.submit_application(runtime(), chosen, answers_from(form), f"api:{key}",
+                                             limits=rate_limits(), resume_key=resume_key)
+    except applying.RateLimited as exc:
+        log.info("API application refused: rate limit per %s", exc.kind)
+        return _error("Too many applications from this address just now. Try again later.", 429)
+    except applying.NotStored as exc:
+        log.warning("API application not stored: %s", exc)
+        return _error("Could not store the application just now. Send it again with the same Idempotency-Key.", 503)
+    return jsonify(reference=result.reference, application_ids=result.application_ids,
+                   status_token=result.status_token,
+                   status_url=url_for("status.show", token=result.status_token),
+                   notes=applying.benefits_notes(chosen, form.hours_max.data)), 200 if result.duplicate else 201
+
+
+@bp.get("/applications/<token>")
+def get_status(token):
+    view = statuses.load(runtime(), token)
+    if view is None:
+        return _error("No applications for this token.", 404)
+    return jsonify(reference=view.item["reference"], applications=[
+        {"posting_id": a.posting_id, "posting_title": a.posting_title, "rank": a.rank, "stage": a.stage,
+         "stage_label": a.stage_label} for a in view.applications])
