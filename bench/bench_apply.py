@@ -96,15 +96,13 @@ def _rps_ratio(stack, posting, apply_form, hidden_fields) -> float | None:
 
 def figures(env) -> dict:
     sys.path.insert(0, str(ROOT))
-    from portal.postings.repository import PostingRepository
     from tests.factories import apply_form, make_posting
     from tests.helpers import hidden_fields
 
     stack = env.new_stack()
     app = env.new_app(stack, **NO_SPAM_LIMITS)
     posting = make_posting()
-    with app.app_context():
-        PostingRepository(app.extensions["aws"].table(app.config["MAIN_TABLE"])).put(posting)
+    app.extensions["portal"].postings.put(posting)
     client = app.test_client()
     counter = DynamoCallCounter(app)
 

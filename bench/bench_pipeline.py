@@ -59,12 +59,12 @@ def figures(env) -> dict:
     event = lambda_event(records, arn)
 
     counter = DynamoCallCounter(app)
-    with app.app_context(), counter.counting():
+    with counter.counting():
         started = time.perf_counter()
-        result = pipeline.handle(event, None)
+        result = pipeline.handle_batch(app.extensions["portal"], event)
         elapsed = time.perf_counter() - started
     assert result == {"batchItemFailures": []}, result
-    counted = sum(PipelineRepository(table, 0).counters(f"POSTING#{p.id}").get("stage_screened", 0) for p in postings)
+    counted = sum(PipelineRepository(table).counters(f"POSTING#{p.id}").get("stage_screened", 0) for p in postings)
     assert counted == BATCH, counted
     assert table.get_item(Key=keys.application(applications[-1].id))["Item"]["stage"] == "screened"
     return {"pipeline_records_per_s": round(BATCH / elapsed, 1),
@@ -91,11 +91,12 @@ def _local_submit_to_routed(env, submissions: int = 5) -> dict:
     stack = env.new_stack()
     app = env.new_app(stack, APPLY_MIN_FILL_SECONDS=0)  # the bench submits at machine speed
     table = boto3.resource("dynamodb").Table(stack["MainTableName"])
-    boto3.client("ses").verify_email_identity(EmailAddress=app.config["MAIL_FROM"])  # as `make run` does
+    runtime = app.extensions["portal"]
+    boto3.client("ses").verify_email_identity(EmailAddress=runtime.settings.mail_from)  # as `make run` does
     AccountRepository(table).put(make_account("latency@example.com", teams=["latency-team"]))
     posting = make_posting(team="latency-team", shifts=["day", "weekend"])
     PostingRepository(table).put(posting)
-    poller = StreamPoller(app, poll_seconds=0.25, max_retry_attempts=app.config["PIPELINE_MAX_RETRY_ATTEMPTS"])
+    poller = StreamPoller(runtime, poll_seconds=0.25, max_retry_attempts=runtime.settings.pipeline_max_retry_attempts)
     poller.start()
     client = app.test_client()
     latencies = []

@@ -75,9 +75,13 @@ def figures(env) -> dict:
             print(f"# loading {count} applications into dynalite", file=sys.stderr, flush=True)
             _load(table, team, count)
 
-        app = env.new_app({"StackName": "bench-queue"}, MAIN_TABLE=names["MainTable"])
-        # The app's DynamoDB resource, pointed at dynalite instead of the bench's moto.
-        app.extensions["aws"].__dict__["dynamodb"] = dynalite.resource()
+        from portal.aws import AwsClients
+        from portal.runtime import Runtime
+        from portal.web import create_app
+
+        # The app's runtime with its clients pointed at dynalite instead of the bench's moto.
+        settings = env.new_runtime({"StackName": "bench-queue"}, main_table=names["MainTable"]).settings
+        app = create_app(runtime=Runtime(settings, aws=AwsClients("us-east-1", endpoint_url=dynalite.endpoint_url)))
         client = app.test_client()
         assert login(client, "bench@example.com", PASSWORD).status_code == 303
 

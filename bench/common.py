@@ -1,4 +1,4 @@
-"""Shared bench harness: moto on loopback, a stack from infra/, an app on it, and a DynamoDB call counter."""
+"""Shared bench harness: moto on loopback, a stack from infra/, a runtime and an app on it, and a DynamoDB call counter."""
 from __future__ import annotations
 
 import contextlib
@@ -51,18 +51,26 @@ class BenchEnvironment:
         name = "bench-" + uuid.uuid4().hex[:8]
         return {"StackName": name, **infra.deploy_stack(boto3.client("cloudformation"), name)}
 
-    def new_app(self, stack: dict, **config):
-        from portal import create_app
+    def new_runtime(self, stack: dict, **settings):
+        """A runtime on the stack, as production builds one (settings named as in portal/settings.py)."""
+        from portal.runtime import Runtime
 
-        return create_app({"TESTING": True, "SECRET_KEY": "bench", "STACK_NAME": stack["StackName"],
-                           "LOCAL_MODE": True, **config})
+        return Runtime.from_environment({"testing": True, "secret_key": "bench", "stack_name": stack["StackName"],
+                                         "local_mode": True, **settings})
+
+    def new_app(self, stack: dict, **settings):
+        from portal.web import create_app
+
+        return create_app(runtime=self.new_runtime(stack, **settings))
 
 
 class DynamoCallCounter:
-    """Counts DynamoDB API calls made through one app's client, and the items each read (ScannedCount or Count)."""
+    """Counts DynamoDB API calls made through one runtime's client (an app's, or one given), and the items each
+    read (ScannedCount or Count)."""
 
-    def __init__(self, app):
-        self.events = app.extensions["aws"].dynamodb.meta.client.meta.events
+    def __init__(self, app_or_runtime):
+        runtime = app_or_runtime.extensions["portal"] if hasattr(app_or_runtime, "extensions") else app_or_runtime
+        self.events = runtime.aws.dynamodb.meta.client.meta.events
         self.calls = 0
         self.items_read = 0
 

@@ -1,7 +1,7 @@
 """The command line (`flask --app portal ...`): each command runs on the app's runtime, inside its app context.
 
 - `stack deploy`: the CloudFormation stack of infra/template.yaml;
-- `site build | publish <id> | expire`: the static site;
+- `site build | publish <id> | expire | feeds`: the static site;
 - `users create`: an account, above all the first admin of a deployment;
 - `pipeline replay-dlq`: the stream's dead letters;
 - `seed-demo` (local mode only) and `origin-token` (for the stack's OriginVerifyToken).
@@ -56,6 +56,15 @@ def publish_command(posting_id):
     from portal.site import publish_posting
 
     click.echo(f"Wrote {publish_posting(runtime(), posting_id)} objects.")
+
+
+@site_group.command("feeds")
+@click.option("--force", is_flag=True, help="Even when nothing was published since the last build.")
+def feeds_command(force):
+    """Rebuild Indeed's complete feed when postings were published since it was built (what the schedule does)."""
+    from portal.site import rebuild_feeds
+
+    click.echo(f"Wrote {rebuild_feeds(runtime(), force)} objects.")
 
 
 @site_group.command("expire")

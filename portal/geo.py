@@ -5,7 +5,6 @@ import dataclasses
 import functools
 import math
 
-import us
 import zipcodes
 
 
@@ -21,13 +20,15 @@ class ZipPlace:
 @functools.lru_cache(maxsize=1)
 def state_choices() -> list[tuple[str, str]]:
     """(abbreviation, name) for the 50 states and DC, by name."""
+    import us  # on first use: it builds its tables at import, which a cold start need not pay for
+
     states = [*us.states.STATES, us.states.DC]
     return sorted(((s.abbr, s.name) for s in states), key=lambda pair: pair[1])
 
 
+@functools.lru_cache(maxsize=None)
 def state_name(abbr: str) -> str:
-    found = us.states.lookup(abbr)
-    return found.name if found else abbr
+    return dict(state_choices()).get(abbr.upper(), abbr)
 
 
 def lookup_zip(code: str) -> ZipPlace | None:

@@ -41,6 +41,7 @@ Site manifest (pages, chunks)          GetItem    pk=SITE#MANIFEST, sk=SITE     
 Site listing page members              GetItem    pk=SITE#LIST#<name>, sk=PAGE#<n>        table
 Site publish lock                      Put, cond  pk=SITE#LOCK, sk=SITE                   table
 Site placement of a posting            GetItem    pk=SITE#PLACED#<id>, sk=SITE            table
+Site feeds: publishes since built      Update     pk=SITE#FEEDS, sk=SITE                  table
 Submissions from one IP or e-mail      Update     pk=RATE#<kind>#<hmac>#<window>          table (TTL expires_at)
 EEO counts of a team (self-ID)         GetItem    pk=COUNTS#EEO#<team>, sk=COUNTS         table
 Self-ID answers of a submission        Put/Del    pk=SELFID#<submission id>               selfid table
@@ -235,6 +236,11 @@ def site_listing_page(listing: str, number: int) -> dict:
 def site_lock() -> dict:
     """Held while one publish reads and rewrites the site's shared pages, so two publishes never interleave."""
     return {"pk": "SITE#LOCK", "sk": SITE_SK}
+
+
+def site_feeds() -> dict:
+    """How many publishes there were, and how many of them the complete feeds (Indeed's) were last built from."""
+    return {"pk": "SITE#FEEDS", "sk": SITE_SK}
 
 
 def site_placement(posting_id: str) -> dict:

@@ -1,7 +1,7 @@
-"""The Lambda entry points: `handler` (Zappa's `lambda_handler` setting) and the schedule's `expire_postings`.
+"""The Lambda entry points: `handler` (Zappa's `lambda_handler` setting) and the schedule's functions.
 
-`handler` sends DynamoDB stream batches to the pipeline and the schedule's events to `expire_postings`, both
-without Flask, and everything else (API Gateway requests) to Zappa, which serves the Flask app. Zappa 0.63 routes
+`handler` sends DynamoDB stream batches to the pipeline and the schedule's events to `expire_postings` and
+`rebuild_feeds`, all without Flask, and everything else (API Gateway requests) to Zappa, which serves the Flask app. Zappa 0.63 routes
 a stream event to a function only when its exact eventSourceARN is listed in the "events" setting, and a table's
 stream ARN carries the time the stream was created, so it changes whenever the stack recreates the table. The
 template creates the trigger (Zappa's own passes no StartingPosition), and this entry recognises stream records
@@ -12,8 +12,6 @@ from __future__ import annotations
 
 # Set by the CloudFront function in infra/template.yaml: the Host the viewer asked for.
 VIEWER_HOST_HEADER = "x-viewer-host"
-# zappa_settings.json names it in the pipeline stages' "events"; Zappa names the rule after it.
-EXPIRY_SCHEDULE = "portal.lambda_entry.expire_postings"
 
 
 def handler(event, context):
@@ -22,8 +20,9 @@ def handler(event, context):
         from portal import pipeline
 
         return pipeline.handle(event, context)
-    if _is_scheduled(event, EXPIRY_SCHEDULE):
-        return expire_postings(event, context)
+    scheduled = _scheduled_function(event)
+    if scheduled is not None:
+        return scheduled(event, context)
     from zappa.handler import lambda_handler
 
     return lambda_handler(_as_the_viewer_sent_it(event), context)
@@ -37,12 +36,24 @@ def expire_postings(event, context):
     return {"closed": close_expired_postings(process_runtime())}
 
 
-def _is_scheduled(event, function: str) -> bool:
-    """A CloudWatch/EventBridge scheduled event of the rule Zappa made for ``function`` (its name ends with it)."""
+def rebuild_feeds(event, context):
+    """The schedule (every 15 minutes): Indeed's complete feed again, when postings were published since."""
+    from portal.runtime import process_runtime
+    from portal.site import rebuild_feeds as rebuild
+
+    return {"written": rebuild(process_runtime())}
+
+
+# zappa_settings.json names these in the pipeline stages' "events"; Zappa names each rule after its function.
+SCHEDULES = {f"{__name__}.{f.__name__}": f for f in (expire_postings, rebuild_feeds)}
+
+
+def _scheduled_function(event):
+    """The function of a CloudWatch/EventBridge scheduled event of a rule Zappa made (its name ends with it)."""
     if not isinstance(event, dict) or event.get("detail-type") != "Scheduled Event":
-        return False
-    resources = event.get("resources") or [""]
-    return str(resources[0]).rsplit("/", 1)[-1].endswith("-" + function)
+        return None
+    rule = str((event.get("resources") or [""])[0]).rsplit("/", 1)[-1]
+    return next((f for name, f in SCHEDULES.items() if rule.endswith("-" + name)), None)
 
 
 def _is_dynamodb_stream_batch(event) -> bool:

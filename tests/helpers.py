@@ -13,7 +13,7 @@ from werkzeug.test import Client
 from portal.local.serving import site_dispatcher
 from portal.pipeline.streams import lambda_record, read_after, shard_ids, stream_arn
 from portal.postings.repository import PostingRepository
-from portal.site import build_site, publish_posting
+from portal.site import build_site, publish_posting, rebuild_feeds
 from tests.factories import apply_form
 
 
@@ -114,6 +114,10 @@ class Site:
 
     def publish(self, posting_id: str) -> int:
         return publish_posting(self.runtime, posting_id)
+
+    def rebuild_feeds(self) -> int:
+        """What the schedule does every 15 minutes: Indeed's feed again, if there were publishes since."""
+        return rebuild_feeds(self.runtime)
 
     def put(self, *postings) -> None:
         self.repo.put_many(list(postings))

@@ -5,15 +5,17 @@ import dataclasses
 import datetime
 import functools
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
 from portal import keys
 from portal.accounts.models import ADMIN, ROLES, Account, Team
 from portal.audit import services as audit
 from portal.errors import FieldProblem
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+@functools.cache
+def _hasher():
+    """argon2id with the library's current recommended parameters; loaded with the first sign-in, not at start."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 @functools.cache
@@ -23,18 +25,20 @@ def _dummy_hash() -> str:
     Made on first use, not at import: one argon2id hash takes a few hundred milliseconds, which every Lambda
     cold start would pay otherwise.
     """
-    return _hasher.hash("not-a-real-password")
+    return _hasher().hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def authenticate(runtime, email: str, password: str) -> Account | None:
     """The account for these credentials, or None. Demo accounts are refused outside local mode."""
     account = runtime.accounts.get(email.strip().lower())
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        _hasher.verify(account.password_hash if account else _dummy_hash(), password)
+        _hasher().verify(account.password_hash if account else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return account if account is not None and may_sign_in(account, local_mode=runtime.settings.local_mode) else None

@@ -37,8 +37,9 @@ def start_emulator(port: int):
 
 
 def expire_periodically(runtime, interval: float, stop: threading.Event) -> threading.Thread:
-    """Local mode's stand-in for the schedule (portal/lambda_entry.py): close expired postings every `interval` s."""
-    from portal.site import close_expired_postings
+    """Local mode's stand-in for the schedule (portal/lambda_entry.py): every `interval` seconds, close expired
+    postings and rebuild Indeed's feed when postings were published since."""
+    from portal.site import close_expired_postings, rebuild_feeds
 
     def run():
         while not stop.wait(interval):
@@ -46,8 +47,9 @@ def expire_periodically(runtime, interval: float, stop: threading.Event) -> thre
                 closed = close_expired_postings(runtime)
                 if closed:
                     log.info("closed %d expired postings", closed)
+                rebuild_feeds(runtime)
             except Exception:  # keep the timer alive; the next round tries again
-                log.exception("closing expired postings failed")
+                log.exception("the schedule's work failed")
 
     thread = threading.Thread(target=run, name="expire-postings", daemon=True)
     thread.start()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime
-import statistics
 
 from ulid import ULID
 
@@ -54,6 +53,8 @@ HOURS_BANDS = {"under20": "Fewer than 20 hours", "20to29": "20 to 29 hours", "30
 
 
 def build(items: list[dict], counters: dict, today: datetime.date, truncated: bool) -> Dashboard:
+    import statistics  # with fractions and decimal, more than a cold start should pay for a page few open
+
     days = [(today - datetime.timedelta(days=n)).isoformat() for n in range(WINDOW_DAYS - 1, -1, -1)]
     per_day = collections.Counter(str(ULID.from_str(i["id"]).datetime.date()) for i in items)
     if counters.get("total"):

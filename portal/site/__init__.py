@@ -5,7 +5,9 @@ Entry points, each handed a runtime (portal/runtime.py):
 - `publish_posting(runtime, posting_id)`: the incremental publish after a posting was published, edited, closed
   or expired (the stream pipeline calls it for every posting record);
 - `close_expired_postings(runtime)`: closes postings past their valid-through date and publishes them (the
-  schedule in portal/lambda_entry.py, `flask --app portal site expire`, and a timer in local mode).
+  schedule in portal/lambda_entry.py, `flask --app portal site expire`, and a timer in local mode);
+- `rebuild_feeds(runtime)`: Indeed's complete feed again when publishes happened since it was built (the same
+  schedule and timer, and `flask --app portal site feeds`).
 """
 from __future__ import annotations
 
@@ -52,3 +54,8 @@ def close_expired_postings(runtime) -> int:
     for posting_id in closed:
         publisher.publish(posting_id)
     return len(closed)
+
+
+def rebuild_feeds(runtime, force: bool = False) -> int:
+    """Indeed's complete feed, rebuilt when there were publishes since it was last built; the objects written."""
+    return _publisher(runtime).rebuild_feeds(force)

@@ -5,7 +5,6 @@ import datetime
 import email.utils
 from xml.sax.saxutils import escape
 
-from portal import geo
 from portal.postings.models import CATEGORIES, EMPLOYMENT_TYPES, REMOTE, Posting
 from portal.site.jsonld import ORGANIZATION
 
@@ -71,28 +70,27 @@ def _cdata(text: str) -> str:
 
 
 INDEED_KEY = "feeds/indeed.xml"
+REMOTE_CITY = "Remote"
 
 
-def indeed_reference(posting_id: str) -> str:
-    """What identifies a posting's line in the Indeed feed (values are CDATA, so no value can contain it)."""
-    return f"<referencenumber>{_cdata(posting_id)}</referencenumber>"
+def indeed_jobs(p: Posting, base_url: str) -> str:
+    """The posting's <job> elements in Indeed's XML feed, one line each, every value in CDATA as Indeed asks.
 
-
-def indeed_job(p: Posting, base_url: str) -> str:
-    """One <job> element of Indeed's XML feed, on one line (every value in CDATA, as Indeed asks)."""
-    fields = [
+    Indeed asks for a city, a state and a country on every job, and for a job offered in several locations one
+    <job> per location, each with its own reference number. A fully remote role is therefore one <job> per
+    state its applicants may live in: city "Remote", that state, a reference of ``<id>-<state>`` and the
+    posting's id as the requisition id (the one role behind them), so Indeed shows it to the people who can take
+    it. On-site and hybrid roles are one <job> at the site's address.
+    """
+    common = [
         ("title", p.title),
         ("date", f"{p.date_posted}T00:00:00Z"),
-        ("referencenumber", p.id),
         ("requisitionid", p.id),
         ("url", f"{base_url}/jobs/{p.id}/"),
         ("company", ORGANIZATION),
         ("sourcename", ORGANIZATION),
-        ("city", p.address.city if p.address and p.workplace != REMOTE else ""),
-        ("state", p.address.state if p.address and p.workplace != REMOTE else ""),
-        ("country", "US"),
-        ("postalcode", p.address.zip if p.address and p.workplace != REMOTE else ""),
-        ("streetaddress", p.address.street if p.address and p.workplace != REMOTE else ""),
+    ]
+    rest = [
         ("description", "".join(f"<p>{para}</p>" for para in p.description.split("\n\n") if para.strip())),
         ("salary", p.pay_label),
         ("jobtype", ", ".join(EMPLOYMENT_TYPES.get(t, t).lower() for t in p.employment_types)),
@@ -100,44 +98,28 @@ def indeed_job(p: Posting, base_url: str) -> str:
         ("expirationdate", f"{p.valid_through}T23:59:59Z" if p.valid_through else ""),
     ]
     if p.workplace == REMOTE:
-        fields.append(("remotetype", "Fully remote"))
-        fields.append(("remotelocation", ", ".join(geo.state_name(s) for s in p.remote_states) or "United States"))
-    elif p.workplace == "hybrid":
-        fields.append(("remotetype", "Hybrid remote"))
+        return "".join(_job([("referencenumber", f"{p.id}-{state.lower()}"), *common, ("city", REMOTE_CITY),
+                             ("state", state), ("country", "US"), *rest, ("remotetype", "Fully remote")])
+                       for state in p.remote_states)
+    address = p.address
+    where = [("city", address.city if address else ""), ("state", address.state if address else ""),
+             ("country", "US"), ("postalcode", address.zip if address else ""),
+             ("streetaddress", address.street if address else "")]
+    remote = [("remotetype", "Hybrid remote")] if p.workplace == "hybrid" else []
+    return _job([("referencenumber", p.id), *common, *where, *rest, *remote])
+
+
+def _job(fields: list[tuple[str, str]]) -> str:
     return "<job>" + "".join(f"<{name}>{_cdata(value)}</{name}>" for name, value in fields if value) + "</job>\n"
 
 
-def _indeed_head(base_url: str, now: datetime.datetime) -> str:
+def indeed_head(base_url: str, now: datetime.datetime) -> str:
     return ('<?xml version="1.0" encoding="utf-8"?>\n<source>\n'
             f"<publisher>{ORGANIZATION}</publisher>\n<publisherurl>{base_url}/</publisherurl>\n"
             f"<lastBuildDate>{email.utils.format_datetime(now, usegmt=True)}</lastBuildDate>\n")
 
 
-_HEAD_END = b"</lastBuildDate>\n"
-_TAIL = "</source>\n"
-
-
-def indeed_document(jobs: list[str], base_url: str, now: datetime.datetime) -> str:
-    """The whole feed: a few header lines, then one line per <job>."""
-    return _indeed_head(base_url, now) + "".join(jobs) + _TAIL
-
-
-def indeed_patched(document: bytes, posting_id: str, job: str, base_url: str, now: datetime.datetime) -> bytes:
-    """The feed `document` with the posting's <job> line swapped for `job`, or dropped when `job` is empty.
-
-    Works on the bytes, a few slices of the document and no parsing: the feed holds every open job, so this
-    runs on megabytes at every publish. Each job is one line, and its reference cannot occur inside a value.
-    """
-    head_end = document.find(_HEAD_END)
-    if head_end < 0 or not document.endswith(_TAIL.encode()):
-        body = b""  # no feed yet (or not one of ours): start it
-    else:
-        body = document[head_end + len(_HEAD_END):-len(_TAIL)]
-    reference = indeed_reference(posting_id).encode()
-    while (at := body.find(reference)) >= 0:
-        start, end = body.rfind(b"\n", 0, at) + 1, body.find(b"\n", at) + 1
-        body = body[:start] + body[end or len(body):]
-    return b"".join([_indeed_head(base_url, now).encode(), body, job.encode(), _TAIL.encode()])
+INDEED_TAIL = "</source>\n"
 
 
 def sitemap(urls: list[tuple[str, str]]) -> str:

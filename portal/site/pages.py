@@ -159,12 +159,11 @@ class SiteRenderer:
     def rss(self, records: list[dict], now: datetime.datetime) -> SiteObject:
         return self._data("feeds/jobs.xml", feeds.rss(self._open_newest_first(records)[:RSS_SIZE], self.base_url, now))
 
-    def indeed_job(self, posting: Posting) -> str:
-        return feeds.indeed_job(posting, self.base_url)
-
-    def indeed_feed(self, jobs: list[str], now: datetime.datetime) -> SiteObject:
-        return self._data(feeds.INDEED_KEY, feeds.indeed_document(jobs, self.base_url, now))
-
-    def indeed_feed_patched(self, document: bytes, posting_id: str, job: str, now: datetime.datetime) -> SiteObject:
-        body = feeds.indeed_patched(document, posting_id, job, self.base_url, now)
-        return SiteObject(feeds.INDEED_KEY, body, content_type(feeds.INDEED_KEY), DATA_CACHE)
+    def indeed_feed(self, postings, now: datetime.datetime):
+        """Indeed's complete feed as byte strings, from ``postings`` (any iterable: it is read once, as it comes),
+        the open ones only."""
+        yield feeds.indeed_head(self.base_url, now).encode()
+        for posting in postings:
+            if is_open(posting, self.today):
+                yield feeds.indeed_jobs(posting, self.base_url).encode()
+        yield feeds.INDEED_TAIL.encode()

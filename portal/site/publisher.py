@@ -3,10 +3,13 @@
 Listing pages are anchored at the oldest posting: page 1 holds the oldest, a new posting joins the newest page,
 and a page opens when the newest is full. Search chunks (the index the filters load) work the same way. So one
 publish touches the posting's own page, the pages it sits on (and their listing's front page), its chunk and
-the RSS and Indeed feeds: a bounded number of objects, however many postings the site holds.
+the RSS feed: a bounded number of objects and bytes, however many postings the site holds.
 
-Indeed takes only a complete feed, so /feeds/indeed.xml is patched in place: one read, the posting's one line
-swapped or dropped, one write. That is the only work that grows with the site, and it is a byte copy.
+Indeed takes only a complete feed, whose size grows with the site, so a publish does not write it: it counts
+itself in the feeds' bookkeeping, and the schedule (portal/lambda_entry.py, every 15 minutes; local mode every
+minute) rebuilds /feeds/indeed.xml when there were publishes since, streamed from the published index a page at
+a time into a multipart upload. Indeed reads the feed a few times a day, so it never sees it more than one
+schedule behind; the pages, the search index and the RSS feed change at the publish itself.
 
 Writes go in dependency order: the detail page first, then listing pages (a new page before the pages that link
 to it), then the indexes, so no page ever links to an object that is not there yet.
@@ -22,9 +25,9 @@ from portal.postings.repository import PostingRepository
 from portal.postings.services import is_open
 from portal.site import assets
 from portal.site.bucket import SiteBucket
-from portal.site.feeds import INDEED_KEY, indeed_patched, search_record
+from portal.site.feeds import INDEED_KEY, search_record
 from portal.site.listings import ALL, every_listing, listing, listings_of
-from portal.site.pages import SiteObject, SiteRenderer, content_type, key_of
+from portal.site.pages import DATA_CACHE, SiteObject, SiteRenderer, content_type, key_of
 from portal.site.state import Manifest, Placement, SiteStateRepository
 
 CHUNK_SIZE = 200  # postings per search chunk (and per sitemap)
@@ -62,6 +65,7 @@ class SitePublisher:
             return self._build()
 
     def _build(self) -> int:
+        changes, _ = self.state.feeds_changes()
         published = self._all_published()
         listed = _oldest_first([p for p in published if is_open(p, self.renderer.today)])
         records = {p.id: search_record(p) for p in listed}
@@ -106,20 +110,40 @@ class SitePublisher:
                         self.renderer.sitemap_chunk(number, chunk_records)]
         indexes += [self.renderer.search_manifest(manifest.chunks), self.renderer.sitemap_index(manifest.chunks),
                     self.renderer.sitemap_of_listings([listing(n).path for n in every_listing()]),
-                    self.renderer.rss([records[p.id] for p in listed[-RSS_PAGES * self.page_size:]], self.now),
-                    self.renderer.indeed_feed([self.renderer.indeed_job(p) for p in listed], self.now)]
+                    self.renderer.rss([records[p.id] for p in listed[-RSS_PAGES * self.page_size:]], self.now)]
         written += self.bucket.put_all(indexes)
-        return written
+        self._write_indeed_feed(listed)
+        self.state.feeds_built(changes)
+        return written + 1
 
-    def _all_published(self) -> list[Posting]:
-        # Not a request path: the CLI and the bench build the whole site, so this pages through the index.
-        found, start = [], None
+    def rebuild_feeds(self, force: bool = False) -> int:
+        """Indeed's complete feed again, when publishes happened since it was built (or ``force``); the number of
+        objects written (0 or 1). Needs no lock: a rebuild writes one whole object, and the bookkeeping says
+        which publishes it shows, so one racing a publish is followed by another."""
+        changes, built_from = self.state.feeds_changes()
+        if not force and built_from >= changes:
+            return 0
+        self._write_indeed_feed(self._published_pages())
+        self.state.feeds_built(changes)
+        return 1
+
+    def _write_indeed_feed(self, postings) -> int:
+        return self.bucket.put_streamed(INDEED_KEY, self.renderer.indeed_feed(postings, self.now),
+                                        content_type(INDEED_KEY), DATA_CACHE)
+
+    def _published_pages(self):
+        """Every published posting, one page of the published index in memory at a time."""
+        start = None
         while True:
-            page = self.postings.list_published(10_000, start)  # DynamoDB still stops each page at 1 MB
-            found += page.items
+            page = self.postings.list_published(1000, start)
+            yield from page.items
             start = page.next_key
             if not start:
-                return found
+                return
+
+    def _all_published(self) -> list[Posting]:
+        # Not a request path: the CLI and the bench build the whole site, which needs every posting in hand.
+        return list(self._published_pages())
 
     def _no_longer_open(self, published_ids: set[str]) -> tuple[list[Posting], list[str]]:
         """Detail pages in the bucket whose posting is not published: the closed ones, and the ids of the rest.
@@ -205,6 +229,7 @@ class SitePublisher:
         if manifest != before:
             self.state.put_manifest(manifest)
         self.state.put_placement(posting_id, new_placement)
+        self.state.mark_feeds_stale()
 
         written = 0
         if public:
@@ -226,7 +251,6 @@ class SitePublisher:
         indexes = []
         if chunk is not None:
             indexes += [self.renderer.search_chunk(chunk, search), self.renderer.sitemap_chunk(chunk, search)]
-        indexes.append(self._indeed_feed_with(posting_id, self.renderer.indeed_job(posting) if listed else ""))
         newest_all = manifest.newest(ALL)
         indexes.append(self.renderer.rss([r for n in range(newest_all, newest_all - RSS_PAGES, -1)
                                           for r in pages.get((ALL, n), [])], self.now))
@@ -239,8 +263,3 @@ class SitePublisher:
     def _json(self, key: str, default):
         found = self.bucket.get(key)
         return json.loads(found["body"]) if found else default
-
-    def _indeed_feed_with(self, posting_id: str, job: str) -> SiteObject:
-        """Indeed's feed with this posting's line replaced by `job` (dropped when it is empty)."""
-        found = self.bucket.get(INDEED_KEY)
-        return self.renderer.indeed_feed_patched(found["body"] if found else b"", posting_id, job, self.now)

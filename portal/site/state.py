@@ -102,6 +102,27 @@ class SiteStateRepository:
                 batch.put_item(Item=self._placement_item(posting_id, placement))
         self.put_manifest(manifest)
 
+    def mark_feeds_stale(self) -> None:
+        """One more publish the complete feeds (Indeed's) do not show yet: counted, for the next rebuild to see."""
+        self.table.update_item(Key=keys.site_feeds(), UpdateExpression="ADD changes :one SET entity = :e",
+                               ExpressionAttributeValues={":one": 1, ":e": "site"})
+
+    def feeds_changes(self) -> tuple[int, int]:
+        """(publishes counted so far, publishes the feeds were last built from)."""
+        item = self.table.get_item(Key=keys.site_feeds(), ConsistentRead=True).get("Item") or {}
+        return int(item.get("changes", 0)), int(item.get("built_from", -1))
+
+    def feeds_built(self, changes_seen: int) -> None:
+        """The feeds now show every publish up to ``changes_seen``; never moves back if a later rebuild finished first."""
+        try:
+            self.table.update_item(
+                Key=keys.site_feeds(), UpdateExpression="SET built_from = :seen, entity = :e",
+                ConditionExpression="attribute_not_exists(built_from) OR built_from < :seen",
+                ExpressionAttributeValues={":seen": changes_seen, ":e": "site"})
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
     def lock(self, hold_seconds: int = 120, wait_seconds: float = 60.0) -> "SiteLock":
         return SiteLock(self.table, hold_seconds, wait_seconds)
 

@@ -2,8 +2,6 @@
 checkbox group and choices (admin too). Every field, its label and the message next to it when the answer will not do."""
 from __future__ import annotations
 
-import email_validator
-import phonenumbers
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
@@ -186,7 +184,11 @@ class ApplyForm(AvailabilityForm):
             "accommodation": (self.accommodation.data or "").strip(),
         }
 
+    # email_validator and phonenumbers load their tables when imported: only a sent form pays for that (a cold
+    # start that shows a page does not).
     def validate_email(self, field):
+        import email_validator
+
         try:
             result = email_validator.validate_email(field.data or "", check_deliverability=False)
         except email_validator.EmailNotValidError:
@@ -194,6 +196,8 @@ class ApplyForm(AvailabilityForm):
         self.email_normalized = result.normalized  # field.data stays as typed, for re-display
 
     def validate_phone(self, field):
+        import phonenumbers
+
         try:
             number = phonenumbers.parse(field.data or "", "US")
         except phonenumbers.NumberParseException:

@@ -144,7 +144,7 @@ def test_a_dynamodb_stream_event_reaches_the_pipeline_in_a_fresh_process(pipelin
     assert screened.moved_by == "pipeline"
 
 
-def test_the_expiry_schedule_closes_a_posting_past_its_date_in_the_pipeline_package(pipeline_package, portal_dev,
+def test_the_schedule_closes_a_posting_past_its_date_and_rebuilds_the_feeds_in_the_pipeline_package(pipeline_package, portal_dev,
                                                                                     lambda_env):
     """The EventBridge event Zappa's rule sends: the rule's name ends with the function to run."""
     expired = make_posting(valid_through=(datetime.date.today() - datetime.timedelta(days=1)).isoformat())
@@ -153,9 +153,14 @@ def test_the_expiry_schedule_closes_a_posting_past_its_date_in_the_pipeline_pack
              "source": "aws.events", "account": "123456789012", "time": "2026-11-23T10:00:00Z", "region": "us-east-1",
              "resources": ["arn:aws:events:us-east-1:123456789012:rule/"
                            "flexwork-portal-dev-pipeline-portal.lambda_entry.expire_postings"], "detail": {}}
-    out = lambda_package.invoke(pipeline_package["task_root"], pipeline_package["libs"], [event], lambda_env,
+    feeds = {**event, "resources": ["arn:aws:events:us-east-1:123456789012:rule/"
+                                    "flexwork-portal-dev-pipeline-portal.lambda_entry.rebuild_feeds"]}
+    out = lambda_package.invoke(pipeline_package["task_root"], pipeline_package["libs"], [event, feeds], lambda_env,
                                 stage="dev_pipeline")
     assert out["results"][0]["result"]["closed"] >= 1, out["results"][0]
+    assert set(out["results"][1]["result"]) == {"written"}, out["results"][1]
+    feed = boto3.client("s3").get_object(Bucket=f"{STACK}-site", Key="feeds/indeed.xml")["Body"].read().decode()
+    assert feed.startswith('<?xml') and expired.id not in feed
     assert not {"flask", "flask_wtf", "wtforms", "zappa"} & set(out["top_level_modules"])
     assert PostingRepository(portal_dev["table"]).get(expired.id).status == "closed"
 

@@ -8,6 +8,8 @@ import boto3
 import pytest
 from zappa.cli import ZappaCLI
 
+from portal import lambda_entry
+
 from portal.local import infra
 
 SETTINGS = Path(__file__).resolve().parent.parent.parent / "zappa_settings.json"
@@ -56,7 +58,9 @@ def test_the_pipeline_stages_have_no_api_and_run_the_posting_expiry_which_the_we
         cli = load(stage)
         assert cli.use_apigateway is False
         # The expiry republishes the site, which only the pipeline's role may write.
-        assert [e["function"] for e in cli.stage_config["events"]] == ["portal.lambda_entry.expire_postings"]
+        functions = [e["function"] for e in cli.stage_config["events"]]
+        assert functions == ["portal.lambda_entry.expire_postings", "portal.lambda_entry.rebuild_feeds"]
+        assert set(functions) == set(lambda_entry.SCHEDULES), "the entry runs each scheduled function itself"
     for stage in ("dev", "prod"):
         assert not load(stage).stage_config.get("events")
 

@@ -154,4 +154,10 @@ def test_indeed_feed_has_the_fields_indeed_reads(built, postings):
                   "postalcode", "description", "salary", "jobtype", "expirationdate"):
         assert texas.findtext(field), field
     assert texas.findtext("city") == "Dallas" and texas.findtext("state") == "TX"
-    assert jobs[postings["remote"].id].findtext("remotetype") == "Fully remote"
+    remote = postings["remote"]
+    lines = [j for j in feed.findall("job") if j.findtext("requisitionid") == remote.id]
+    assert len(lines) == len(remote.remote_states) >= 2, "a remote role: one job per state it is open to"
+    for job in lines:
+        assert job.findtext("remotetype") == "Fully remote" and job.findtext("city") == "Remote"
+        assert job.findtext("country") == "US" and job.findtext("state") in remote.remote_states
+        assert job.findtext("referencenumber") == f"{remote.id}-{job.findtext('state').lower()}"

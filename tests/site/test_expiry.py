@@ -48,11 +48,13 @@ def test_a_posting_extended_meanwhile_is_not_closed(site, app):
     assert repo.get(posting.id).status == PUBLISHED
 
 
-def test_zappa_schedules_the_expiry_every_15_minutes_in_the_pipeline_stage():
+def test_zappa_schedules_the_expiry_and_the_feeds_every_15_minutes_in_the_pipeline_stage():
     # The pipeline's function, not the web one: only its role may write the site the expiry republishes.
     settings = json.loads((ROOT / "zappa_settings.json").read_text())
-    [event] = settings["dev_pipeline"]["events"]
-    assert event["expression"] == "rate(15 minutes)"
-    module, function = event["function"].rsplit(".", 1)
-    handler = getattr(importlib.import_module(module), function)
-    assert list(handler.__code__.co_varnames[: handler.__code__.co_argcount]) == ["event", "context"]
+    events = settings["dev_pipeline"]["events"]
+    assert [e["function"].rsplit(".", 1)[-1] for e in events] == ["expire_postings", "rebuild_feeds"]
+    for event in events:
+        assert event["expression"] == "rate(15 minutes)"
+        module, function = event["function"].rsplit(".", 1)
+        handler = getattr(importlib.import_module(module), function)
+        assert list(handler.__code__.co_varnames[: handler.__code__.co_argcount]) == ["event", "context"]

@@ -43,11 +43,16 @@ def written_keys(runtime):
     events.unregister("before-parameter-build.s3.DeleteObject", record)
 
 
-def indeed_ids(site) -> list[str]:
-    """The reference numbers in Indeed's feed, parsed as Indeed would, in feed order."""
+def indeed_jobs(site) -> list:
+    """The <job> elements of Indeed's feed, parsed as Indeed would, in feed order."""
     import xml.etree.ElementTree as ET
 
-    return [job.findtext("referencenumber") for job in ET.fromstring(site.html("/feeds/indeed.xml")).findall("job")]
+    return ET.fromstring(site.html("/feeds/indeed.xml")).findall("job")
+
+
+def indeed_ids(site) -> list[str]:
+    """The posting behind each <job> of Indeed's feed (its requisition id: one role, perhaps in several places)."""
+    return [job.findtext("requisitionid") for job in indeed_jobs(site)]
 
 
 def assert_every_link_resolves(site):
@@ -68,7 +73,14 @@ def test_a_new_posting_appears_everywhere_and_writes_few_objects(site, initial, 
     assert new.id in site.listing_ids("/jobs/remote/") and new.id in site.listing_ids("/jobs/part-time/")
     assert new.id in site.search_ids()
     assert f"/jobs/{new.id}/" in site.html("/feeds/jobs.xml")
-    assert indeed_ids(site).count(new.id) == 1
+    assert not any(k.startswith("feeds/indeed") for k in written_keys), "a publish leaves Indeed's feed to the schedule"
+    assert new.id not in indeed_ids(site)
+    assert site.rebuild_feeds() == 1
+    lines = [job for job in indeed_jobs(site) if job.findtext("requisitionid") == new.id]
+    assert sorted((j.findtext("referencenumber"), j.findtext("city"), j.findtext("state")) for j in lines) == [
+        (f"{new.id}-{st.lower()}", "Remote", st) for st in sorted(new.remote_states)], "one job per state it is open to"
+    assert {j.findtext("remotetype") for j in lines} == {"Fully remote"}
+    assert site.rebuild_feeds() == 0, "nothing published since: nothing rebuilt"
     assert any(f"/jobs/{new.id}/" in site.html(f"/sitemaps/{k.split('/')[-1]}")
                for k in site.keys() if k.startswith("sitemaps/jobs-"))
     assert_every_link_resolves(site)
@@ -117,6 +129,7 @@ def test_an_edit_rewrites_the_page_and_the_listing_it_sits_on(site, initial):
     assert "Renamed Picker" in site.html(f"/jobs/{posting.id}/")
     page = next(p for p in ("/jobs/page/1/", "/jobs/page/2/", "/jobs/page/3/") if posting.id in site.html(p))
     assert "Renamed Picker" in site.html(page)
+    site.rebuild_feeds()
     assert indeed_ids(site).count(posting.id) == 1 and "Renamed Picker" in site.html("/feeds/indeed.xml")
 
 
@@ -128,6 +141,7 @@ def test_a_closed_posting_leaves_listings_index_feeds_and_sitemap_but_its_page_s
     assert posting.id not in site.listing_ids("/jobs/")
     assert posting.id not in site.search_ids()
     assert f"/jobs/{posting.id}/" not in site.html("/feeds/jobs.xml")
+    site.rebuild_feeds()
     listed_in_indeed = indeed_ids(site)
     assert posting.id not in listed_in_indeed and initial[1].id in listed_in_indeed, "only the closed job left"
     assert not any(f"/jobs/{posting.id}/" in site.html("/" + k) for k in site.keys() if k.startswith("sitemaps/"))
@@ -159,6 +173,7 @@ def test_a_posting_back_in_draft_or_deleted_disappears(site, initial):
     site.publish(posting.id)
     assert site.get(f"/jobs/{posting.id}/").status_code == 404
     assert posting.id not in site.listing_ids("/jobs/") and posting.id not in site.search_ids()
+    site.rebuild_feeds()
     assert posting.id not in indeed_ids(site)
     assert_every_link_resolves(site)
 
@@ -189,7 +204,8 @@ def test_concurrent_publishes_lose_nothing(site, initial, stack):
     assert errors == []
     assert {p.id for p in newcomers} <= set(site.listing_ids("/jobs/"))
     assert {p.id for p in newcomers} <= site.search_ids()
-    assert all(indeed_ids(site).count(p.id) == 1 for p in newcomers), "no patch of the feed overwrote another"
+    assert site.rebuild_feeds() == 1
+    assert all(indeed_ids(site).count(p.id) == 1 for p in newcomers), "the rebuild after them shows every one"
     assert_every_link_resolves(site)
 
 
@@ -224,3 +240,33 @@ def test_a_rebuild_rerenders_pages_closed_or_withdrawn_without_a_publish(site, i
     assert closed.id not in indeed_ids(site) and withdrawn.id not in indeed_ids(site)
     assert site.get("/jobs/remote/").status_code == 200, "listing pages are not mistaken for postings"
     assert_every_link_resolves(site)
+
+
+def test_a_rebuild_racing_a_publish_is_followed_by_another(site, initial):
+    """The feeds' bookkeeping counts publishes: a rebuild shows those counted when it started, so a publish during
+    it leaves the feed marked stale, and the next schedule rebuilds it."""
+    site.rebuild_feeds()
+    late = make_posting(title="Published During A Rebuild")
+    site.put(late)
+    changes, built_from = site.runtime.site_state.feeds_changes()
+    site.publish(late.id)  # counted after the rebuild below read the count
+    site.runtime.site_state.feeds_built(changes)
+    assert site.runtime.site_state.feeds_changes() == (changes + 1, changes)
+    assert site.rebuild_feeds() == 1 and late.id in indeed_ids(site)
+    site.runtime.site_state.feeds_built(changes)  # a slow, older rebuild finishing last does not move it back
+    assert site.runtime.site_state.feeds_changes()[1] == changes + 1
+
+
+def test_a_feed_larger_than_one_part_is_written_in_parts_and_reads_whole(site, initial):
+    from portal.site.feeds import INDEED_KEY
+
+    lines = [b"<x>" + bytes([65 + n % 26]) * 1000 + b"</x>\n" for n in range(30)]
+    written = site.runtime.site_bucket.put_streamed(INDEED_KEY + ".test", iter(lines), "application/xml",
+                                                    "public, max-age=300", part_bytes=5 * 1024 * 1024)
+    assert written == sum(map(len, lines))
+    big = [b"y" * (1024 * 1024)] * 11  # 11 MB: three parts of at least 5 MB, the last smaller
+    assert site.runtime.site_bucket.put_streamed(INDEED_KEY + ".big", iter(big), "application/xml",
+                                                 "public, max-age=300", part_bytes=5 * 1024 * 1024) == 11 * 2**20
+    head = site.s3.head_object(Bucket=site.bucket, Key=INDEED_KEY + ".big")
+    assert head["ContentLength"] == 11 * 2**20 and head["ContentType"] == "application/xml"
+    assert head["ETag"].strip('"').endswith("-3"), "a multipart object of three parts"
