@@ -1,7 +1,7 @@
 """Figures of the static site: render speed, full build speed, and the cost of publishing one posting at 1k and 10k.
 
-Publishing must not grow with the site: the objects written and the time per publish are measured on a site of
-1,000 and of 10,000 postings (seeded with batch writes, built once), each the median of a few new postings.
+Publishing must not grow with the site: the objects and bytes written and the time per publish are measured on a
+site of 1,000 and of 10,000 postings (seeded with batch writes, built once), each the median of a few new postings.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _postings(count: int, today: datetime.date):
     return demo_postings(today, count)
 
 
-def render_pages_per_s(app, postings, today) -> float:
+def render_pages_per_s(runtime, postings, today) -> float:
     """Detail pages and every listing page of 10,000 postings, in memory: no DynamoDB, no S3.
 
     The listing pages are rendered from the postings' cards (search records), as the publisher keeps them.
@@ -31,103 +31,101 @@ def render_pages_per_s(app, postings, today) -> float:
     from portal.site.listings import every_listing, listing, listings_of
     from portal.site.pages import SiteRenderer
 
-    with app.app_context():
-        renderer = SiteRenderer(app.jinja_env, "https://jobs.example.com", today)
-        renderer.posting(postings[0])  # templates compiled before the clock starts
-        start = time.perf_counter()
-        pages = 0
-        for posting in postings:
-            renderer.posting(posting)
+    renderer = SiteRenderer(runtime.templates, "https://jobs.example.com", today)
+    renderer.posting(postings[0])  # templates compiled before the clock starts
+    start = time.perf_counter()
+    pages = 0
+    for posting in postings:
+        renderer.posting(posting)
+        pages += 1
+    size = runtime.settings.page_size
+    for name in every_listing():
+        members = [search_record(p) for p in postings if name in listings_of(p)]
+        chunks = [members[i:i + size] for i in range(0, len(members), size)] or [[]]
+        for number, chunk in enumerate(chunks, start=1):
+            renderer.listing_page(listing(name), number, len(chunks), chunk)
             pages += 1
-        size = app.config["PAGE_SIZE"]
-        for name in every_listing():
-            members = [search_record(p) for p in postings if name in listings_of(p)]
-            chunks = [members[i:i + size] for i in range(0, len(members), size)] or [[]]
-            for number, chunk in enumerate(chunks, start=1):
-                renderer.listing_page(listing(name), number, len(chunks), chunk)
-                pages += 1
-        return round(pages / (time.perf_counter() - start), 1)
+    return round(pages / (time.perf_counter() - start), 1)
 
 
 def _seeded_site(env, count: int, today):
-    from portal.postings.repository import PostingRepository
-
-    stack = env.new_stack()
-    app = env.new_app(stack)
-    with app.app_context():
-        PostingRepository(app.extensions["aws"].table(app.config["MAIN_TABLE"])).put_many(_postings(count, today))
-    return app
+    runtime = env.new_runtime(env.new_stack())
+    runtime.postings.put_many(_postings(count, today))
+    return runtime
 
 
-def _html_objects(app) -> int:
-    from portal.site import site_s3
-
-    with app.app_context():
-        s3, bucket = site_s3(), app.config["SITE_BUCKET"]
-        count, token = 0, None
-        while True:
-            resp = s3.list_objects_v2(Bucket=bucket, **({"ContinuationToken": token} if token else {}))
-            count += sum(1 for o in resp.get("Contents", []) if o["Key"].endswith(".html"))
-            if not resp.get("IsTruncated"):
-                return count
-            token = resp["NextContinuationToken"]
+def _html_objects(runtime) -> int:
+    return sum(1 for key in runtime.site_bucket.keys("") if key.endswith(".html"))
 
 
-def full_build(app) -> float:
+def full_build(runtime) -> float:
     """Seconds of one `site build` (render, bookkeeping, uploads to the emulated bucket)."""
     from portal.site import build_site
 
-    with app.app_context():
-        start = time.perf_counter()
-        build_site()
-        return time.perf_counter() - start
+    start = time.perf_counter()
+    build_site(runtime)
+    return time.perf_counter() - start
 
 
-def publish_new(app, today, label: str) -> tuple[int, float]:
-    """Median objects written and milliseconds for publishing a new posting, over a few new postings."""
-    from portal.postings.repository import PostingRepository
+class BytesWritten:
+    """Body bytes of every PutObject and UploadPart made through one runtime's S3 client."""
+
+    def __init__(self, runtime):
+        self.total = 0
+        events = runtime.client("s3").meta.events
+        for operation in ("PutObject", "UploadPart"):
+            events.register(f"before-parameter-build.s3.{operation}", self._count)
+
+    def _count(self, params, **kwargs):
+        body = params.get("Body", b"")
+        self.total += len(body.encode() if isinstance(body, str) else body)
+
+
+def publish_new(runtime, today, label: str) -> tuple[int, float, int]:
+    """Median objects written, milliseconds and bytes written for publishing a new posting, over a few."""
     from portal.site import publish_posting
 
     template = _postings(1, today)[0]
-    objects, times = [], []
-    with app.app_context():
-        repo = PostingRepository(app.extensions["aws"].table(app.config["MAIN_TABLE"]))
-        publish_posting(template.id)  # clients and templates warm, as in a running pipeline
-        for n in range(PUBLISHES):
-            posting = dataclasses.replace(template, id=f"bench-new-{label}-{n}", date_posted=today.isoformat())
-            repo.put(posting)
-            start = time.perf_counter()
-            objects.append(publish_posting(posting.id))
-            times.append((time.perf_counter() - start) * 1000)
-    return int(statistics.median(objects)), round(statistics.median(times), 1)
+    objects, times, sizes = [], [], []
+    written = BytesWritten(runtime)
+    publish_posting(runtime, template.id)  # clients and templates warm, as in a running pipeline
+    for n in range(PUBLISHES):
+        posting = dataclasses.replace(template, id=f"bench-new-{label}-{n}", date_posted=today.isoformat())
+        runtime.postings.put(posting)
+        before = written.total
+        start = time.perf_counter()
+        objects.append(publish_posting(runtime, posting.id))
+        times.append((time.perf_counter() - start) * 1000)
+        sizes.append(written.total - before)
+    return int(statistics.median(objects)), round(statistics.median(times), 1), int(statistics.median(sizes))
 
 
 def figures(env) -> dict:
+    from portal.site import rebuild_feeds
+
     sys.path.insert(0, str(ROOT))
     today = datetime.date.today()
     results = {}
 
-    app = env.new_app(env.new_stack())
-    results["site_render_pages_per_s"] = render_pages_per_s(app, _postings(10_000, today), today)
+    results["site_render_pages_per_s"] = render_pages_per_s(env.new_runtime(env.new_stack()),
+                                                            _postings(10_000, today), today)
     print("# site: render done", file=sys.stderr, flush=True)
 
     small = _seeded_site(env, 1_000, today)
     full_build(small)
-    results["site_publish_one_objects_1k"], results["site_publish_one_ms_1k"] = publish_new(small, today, "1k")
+    results["site_publish_one_objects_1k"], results["site_publish_one_ms_1k"], bytes_1k = publish_new(small, today, "1k")
     print("# site: 1k done", file=sys.stderr, flush=True)
 
     large = _seeded_site(env, 10_000, today)
     seconds = full_build(large)
     results["site_full_build_pages_per_s"] = round(_html_objects(large) / seconds, 1)
     print(f"# site: 10k build {seconds:.1f} s", file=sys.stderr, flush=True)
-    results["site_publish_one_objects_10k"], results["site_publish_one_ms_10k"] = publish_new(large, today, "10k")
-    # The one object a publish rewrites whole, whose size grows with the site: Indeed takes only complete feeds.
-    results["site_indeed_feed_mb_10k"] = round(_object_bytes(large, "feeds/indeed.xml") / 1e6, 2)
+    results["site_publish_one_objects_10k"], results["site_publish_one_ms_10k"], bytes_10k = publish_new(
+        large, today, "10k")
+    results["site_publish_one_bytes_1k"], results["site_publish_one_bytes_10k"] = bytes_1k, bytes_10k
+    results["site_publish_one_bytes_ratio_10k_1k"] = round(bytes_10k / bytes_1k, 2)
+    # Indeed's complete feed, rebuilt by the schedule (not by a publish): how big it is at 10k.
+    rebuild_feeds(large, force=True)
+    feed = large.client("s3").head_object(Bucket=large.settings.site_bucket, Key="feeds/indeed.xml")
+    results["site_indeed_feed_mb_10k"] = round(feed["ContentLength"] / 1e6, 2)
     return results
-
-
-def _object_bytes(app, key: str) -> int:
-    from portal.site import site_s3
-
-    with app.app_context():
-        return site_s3().head_object(Bucket=app.config["SITE_BUCKET"], Key=key)["ContentLength"]
