@@ -1,5 +1,6 @@
-"""Figures of the foundation: cold imports of the web app and of the pipeline, and DynamoDB calls for one /jobs/
-page (applying: bench_apply.py; the unzipped Lambda package's cold invocations: bench_deploy.py).
+"""Figures of the foundation: cold imports of the web app and of the pipeline, DynamoDB calls for one /jobs/
+page, and how long `make run` takes to stop on Ctrl-C (applying: bench_apply.py; the unzipped Lambda package's
+cold invocations: bench_deploy.py).
 
 /jobs/ is a static page in the site bucket (portal/site), so a visit costs no DynamoDB call at all.
 """
@@ -34,6 +35,30 @@ def cold_ms(code: str, runs: int = COLD_RUNS) -> float:
     return round(statistics.median(times), 1)
 
 
+def local_stop_ms(runs: int = 3) -> float:
+    """Median milliseconds from Ctrl-C (SIGINT) to the exit of `make run` (python -m portal.local, on its own
+    embedded emulator), signalled once the banner is printed and the poller is still working through the demo."""
+    import signal
+
+    from bench.common import free_port
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PORTAL_"))}
+    times = []
+    for _ in range(runs):
+        proc = subprocess.Popen([sys.executable, "-m", "portal.local"], cwd=ROOT, text=True, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, env={**env, "PORT": str(free_port()),
+                                                               "MOTO_PORT": str(free_port())})
+        for line in proc.stdout:
+            if "Press Ctrl-C" in line:
+                break
+        start = time.perf_counter()
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+        times.append((time.perf_counter() - start) * 1000)
+        assert proc.returncode == 0, proc.returncode
+    return round(statistics.median(times), 1)
+
+
 def figures(env) -> dict:
     sys.path.insert(0, str(ROOT))
     from werkzeug.test import Client
@@ -51,4 +76,5 @@ def figures(env) -> dict:
     with counter.counting():
         assert visitor.get("/jobs/").status_code == 200
     return {"cold_import_ms": cold_ms(WEB_APP), "pipeline_cold_import_ms": cold_ms(PIPELINE),
-            "python_startup_ms": cold_ms("pass"), "jobs_page_ddb_calls": counter.calls}
+            "python_startup_ms": cold_ms("pass"), "jobs_page_ddb_calls": counter.calls,
+            "local_run_stop_ms": local_stop_ms()}

@@ -100,6 +100,17 @@ def publish_new(runtime, today, label: str) -> tuple[int, float, int]:
     return int(statistics.median(objects)), round(statistics.median(times), 1), int(statistics.median(sizes))
 
 
+def emulator_puts_per_s(runtime, body_bytes: int, count: int = 2_000) -> float:
+    """The ceiling a build into the emulator cannot pass: bare uploads of page-sized objects through the same
+    SiteBucket.put_all (same threads, same client), with nothing rendered and nothing read."""
+    from portal.site.pages import SiteObject
+
+    objects = [SiteObject(f"bench-ceiling/{n}.txt", b"x" * body_bytes, "text/plain", "no-cache") for n in range(count)]
+    start = time.perf_counter()
+    runtime.site_bucket.put_all(objects)
+    return round(count / (time.perf_counter() - start), 1)
+
+
 def figures(env) -> dict:
     from portal.site import rebuild_feeds
 
@@ -119,6 +130,8 @@ def figures(env) -> dict:
     large = _seeded_site(env, 10_000, today)
     seconds = full_build(large)
     results["site_full_build_pages_per_s"] = round(_html_objects(large) / seconds, 1)
+    page = large.site_bucket.get(next(k for k in large.site_bucket.keys("jobs/") if k.endswith("/index.html")))
+    results["site_emulator_puts_per_s"] = emulator_puts_per_s(small, len(page["body"]))
     print(f"# site: 10k build {seconds:.1f} s", file=sys.stderr, flush=True)
     results["site_publish_one_objects_10k"], results["site_publish_one_ms_10k"], bytes_10k = publish_new(
         large, today, "10k")
