@@ -34,7 +34,9 @@ def state_name(abbr: str) -> str:
 def lookup_zip(code: str) -> ZipPlace | None:
     """The place of a five-digit ZIP code, or None when the offline dataset does not know it."""
     code = code.strip()[:5]
-    if len(code) != 5 or not code.isdigit():
+    # ASCII digits only: str.isdigit() also passes "９８０３２", on which the zipcodes library panics (a
+    # BaseException, which no error handler catches).
+    if len(code) != 5 or not (code.isascii() and code.isdigit()):
         return None
     matches = zipcodes.matching(code)
     if not matches:

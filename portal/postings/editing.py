@@ -25,6 +25,15 @@ class PostingRuleError(FieldProblem):
     """A posting breaks a public rule; ``field`` names the form field the message belongs next to."""
 
 
+MAX_PAY = 10_000_000  # a year's pay; above it is a typing slip, and DynamoDB cannot store every Decimal anyway
+
+
+def _storable_pay(value) -> bool:
+    """Finite, at most MAX_PAY and to the cent: what a pay can be, and what DynamoDB's numbers hold exactly."""
+    value = Decimal(value)
+    return value.is_finite() and value <= MAX_PAY and value == value.quantize(Decimal("0.01"))
+
+
 def check_rules(posting: Posting) -> None:
     """The rules a public posting must follow (the same ones the site and Google's JobPosting rely on)."""
     if posting.workplace not in WORKPLACES:
@@ -35,6 +44,8 @@ def check_rules(posting: Posting) -> None:
         raise PostingRuleError("zip", "An on-site or hybrid job needs the site's address.")
     if posting.pay_unit not in PAY_UNITS:
         raise PostingRuleError("pay_unit", "Choose what the pay is per: hour, week, month or year.")
+    if not all(_storable_pay(p) for p in (posting.pay_min, posting.pay_max)):
+        raise PostingRuleError("pay_max", f"Pay is at most {MAX_PAY:,} with two decimal places at the most.")
     if posting.pay_min <= 0 or posting.pay_max < posting.pay_min:
         raise PostingRuleError("pay_max", "Pay is a range: the top must be at least the bottom, and both above zero.")
     if not 1 <= posting.hours_min <= posting.hours_max <= 80:

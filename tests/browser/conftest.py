@@ -18,7 +18,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 375, "height": 812}  # the narrowest phone we design for
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -69,6 +69,11 @@ def tab_to(page, element_id: str, limit: int = 120) -> None:
 def tab_to_text(page, text: str, limit: int = 120) -> None:
     """Tab to the link or button whose text this is."""
     _tab_until(page, "document.activeElement && document.activeElement.textContent.trim()", text, repr(text), limit)
+
+
+def scrolls_sideways(page) -> bool:
+    """Whether the page as it is now is wider than the window (a table may scroll inside its own region)."""
+    return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
 
 
 def axe_violations(page) -> list[dict]:

@@ -11,7 +11,7 @@ from portal.accounts.models import Team
 from portal.accounts.repository import AccountRepository
 from portal.applications.repository import ApplicationRepository
 from portal.postings.repository import PostingRepository
-from tests.browser.conftest import DESKTOP, axe_violations, tab_to
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, scrolls_sideways, tab_to
 from tests.factories import PASSWORD, make_account, make_application, make_posting
 
 pytestmark = pytest.mark.browser
@@ -98,9 +98,11 @@ def test_a_recruiter_works_through_50_applications_with_the_keyboard_alone(brows
     context.close()
 
 
-def test_axe_finds_no_violations_on_any_admin_page(browser, live_server, seeded, app):
-    """Every GET route of /admin (from app.url_map), filled with the admin's real ids, checked by axe-core."""
-    context = browser.new_context(viewport=DESKTOP)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_axe_finds_no_violations_on_any_admin_page(browser, live_server, seeded, app, viewport):
+    """Every GET route of /admin (from app.url_map), filled with the admin's real ids, checked by axe-core, and
+    none wider than the window (on a phone, tables scroll inside their own region)."""
+    context = browser.new_context(viewport=viewport)
     context.set_default_timeout(15_000)
     page = context.new_page()
     _sign_in_with_keyboard(page, live_server, "keysadmin@example.com")
@@ -114,6 +116,7 @@ def test_axe_finds_no_violations_on_any_admin_page(browser, live_server, seeded,
         response = page.goto(live_server + url)
         assert response.status == 200, (url, response.status)
         assert axe_violations(page) == [], url
+        assert not scrolls_sideways(page), f"{url} scrolls sideways at {viewport['width']}px"
         checked.append(rule.endpoint)
     # The same pages with their error states: a bad filter, and a posting form sent empty.
     page.goto(f"{live_server}/admin/queues/keys/?score_min=80&score_max=10")

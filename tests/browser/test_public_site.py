@@ -6,7 +6,7 @@ import pytest
 from portal.postings.models import Address
 from portal.postings.repository import PostingRepository
 from portal.site import build_site
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, tab_to, tab_to_text
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, scrolls_sideways, tab_to, tab_to_text
 from tests.factories import make_posting, make_remote_posting
 
 pytestmark = pytest.mark.browser
@@ -34,8 +34,7 @@ def test_home_listing_facet_and_detail_pages_have_no_axe_violations(browser, liv
                  f"/jobs/{postings['onsite_tx'].id}/"):
         page.goto(live_server + path)
         assert axe_violations(page) == [], path
-        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-        assert not overflow, f"{path} scrolls sideways at {viewport['width']}px"
+        assert not scrolls_sideways(page), f"{path} scrolls sideways at {viewport['width']}px"
     context.close()
 
 

@@ -63,6 +63,7 @@ def test_resending_the_same_form_gives_one_application(client, posting, main_tab
         ({"phone": "555"}, "phone", "That is not a valid phone number"),
         ({"phone": "call me"}, "phone", "Enter a phone number, like 206 555 0147."),
         ({"zip": "00000"}, "zip", "Enter a real five-digit US ZIP code"),
+        ({"zip": "９８１０１"}, "zip", "Enter a real five-digit US ZIP code"),  # full-width digits
         ({"hours_min": "30", "hours_max": "20"}, "hours_max", "The most hours must be at least the fewest hours."),
         ({"hours_min": "0"}, "hours_min", "Enter a number from 1 to 80."),
         ({"shifts": []}, "shifts", "Choose at least one shift you can work."),
@@ -81,6 +82,16 @@ def test_bad_input_is_explained_at_the_field_and_everything_typed_is_kept(client
         if name not in overrides and name != field:
             assert f'value="{data[name]}"' in html.replace("&#39;", "'").replace("&amp;", "&"), name
     assert len(_team_apps(main_table)) == before
+
+
+@pytest.mark.parametrize("zip_code", ["98101", "９８１０１", "98\x00101", "<b>98101</b>", "=1+98101", "9" * 10_000])
+def test_the_zip_lookup_answers_only_a_real_ascii_zip(client, posting, zip_code):
+    csrf = _form(client, posting.id)["csrf_token"]
+    resp = client.post("/apply/place", json={"zip": zip_code}, headers={"X-CSRFToken": csrf})
+    if zip_code == "98101":
+        assert resp.status_code == 200 and resp.get_json()["state"] == "WA"
+    else:
+        assert resp.status_code == 404 and "five-digit" in resp.get_json()["error"]
 
 
 def test_post_without_csrf_token_is_refused(client, posting, main_table):
