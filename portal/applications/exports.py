@@ -10,14 +10,16 @@ from portal.audit import services as audit
 
 COLUMNS = ["Application", "Received", "Name", "E-mail", "Phone", "State", "Posting", "Stage", "Fit score",
            "Hours a week", "Shifts", "Circumstances", "Tags", "Rating", "Assigned to"]
-# A cell starting with one of these is read as a formula (or as the start of one) by Excel, Sheets and LibreOffice.
+# A cell starting with one of these is read as a formula (or as the start of one) by Excel, Sheets and LibreOffice;
+# a leading control character (NUL, for one) may be dropped on import, leaving what follows it first (OWASP ASVS).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value) -> str:
-    """The cell as text that no spreadsheet will evaluate: a leading formula character gets a quote in front (OWASP)."""
+    """The cell as text that no spreadsheet will evaluate: a leading formula or control character gets a quote in
+    front (OWASP)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) or (text and ord(text[0]) < 32) else text
 
 
 def export_queue(runtime, account: Account, f: QueueFilter) -> str:

@@ -269,9 +269,20 @@ class ApplicationRepository:
         return resp["Items"]
 
     def add_note(self, application_id: str, note: dict) -> None:
-        """Notes are separate items, added and never changed (the condition refuses to overwrite one)."""
-        self.table.put_item(Item={**keys.application_note(application_id, note["id"]), "entity": "note", **note},
-                            ConditionExpression="attribute_not_exists(pk)")
+        """Notes are separate items, added and never changed (the condition refuses to overwrite one), and only
+        while the application exists: a note written after an erasure would outlive it. Raises StageConflict(None)
+        when it is gone."""
+        try:
+            transact_write_items(self.table.meta.client, [
+                {"ConditionCheck": {"TableName": self.table.name, "Key": keys.application(application_id),
+                                    "ConditionExpression": "attribute_exists(pk)"}},
+                {"Put": {"TableName": self.table.name, "ConditionExpression": "attribute_not_exists(pk)",
+                         "Item": {**keys.application_note(application_id, note["id"]), "entity": "note", **note}}},
+            ])
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            raise StageConflict(None) from exc
 
     def list_notes(self, application_id: str) -> list[dict]:
         resp = self.table.query(KeyConditionExpression=Key("pk").eq(keys.application(application_id)["pk"])
