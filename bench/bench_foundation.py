@@ -53,9 +53,9 @@ def local_stop_ms(runs: int = 3) -> float:
                 break
         start = time.perf_counter()
         proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=60)
+        rest = proc.communicate(timeout=60)[0]
         times.append((time.perf_counter() - start) * 1000)
-        assert proc.returncode == 0, proc.returncode
+        assert proc.returncode == 0, rest[-3000:]
     return round(statistics.median(times), 1)
 
 

@@ -56,7 +56,12 @@ def expire_periodically(runtime, interval: float, stop: threading.Event) -> thre
     return thread
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl-C does, at any moment
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     port = int(os.environ.get("PORT", "5000"))
@@ -70,7 +75,7 @@ def main() -> int:
     from werkzeug.serving import make_server
 
     from portal import mail
-    from portal.local.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+    from portal.local.demo import seed_demo
     from portal.local.infra import deploy_stack
     from portal.local.poller import StreamPoller
     from portal.local.serving import site_dispatcher
@@ -97,23 +102,8 @@ def main() -> int:
     stop_timers = threading.Event()
     expire_periodically(runtime, cfg.expiry_interval_seconds, stop_timers)
     base = f"http://127.0.0.1:{port}"
-    print(
-        f"\nThe portal is running on an embedded AWS emulator at {os.environ['AWS_ENDPOINT_URL']}.\n"
-        f"  Jobs:   {base}/jobs/ (the static site: {site_objects} objects in the site bucket)\n"
-        f"  Admin:  {base}/admin/\n"
-        f"  Health: {base}/healthz\n"
-        f"Demo data: {counts['postings']} postings, {counts['applications']} applications.\n"
-        "Demo accounts (local mode only), password " + DEMO_PASSWORD + ":\n"
-        + "".join(f"  {email} ({role})\n" for email, _, role, _ in DEMO_ACCOUNTS)
-        + "Press Ctrl-C to stop.\n",
-        flush=True,
-    )
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
     try:
+        _print_banner(base, site_objects, counts)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
@@ -127,6 +117,22 @@ def main() -> int:
     return 0
 
 
+def _print_banner(base: str, site_objects: int, counts: dict) -> None:
+    from portal.local.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    print(
+        f"\nThe portal is running on an embedded AWS emulator at {os.environ['AWS_ENDPOINT_URL']}.\n"
+        f"  Jobs:   {base}/jobs/ (the static site: {site_objects} objects in the site bucket)\n"
+        f"  Admin:  {base}/admin/\n"
+        f"  Health: {base}/healthz\n"
+        f"Demo data: {counts['postings']} postings, {counts['applications']} applications.\n"
+        "Demo accounts (local mode only), password " + DEMO_PASSWORD + ":\n"
+        + "".join(f"  {email} ({role})\n" for email, _, role, _ in DEMO_ACCOUNTS)
+        + "Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+
+
 def exit_now(code: int) -> None:
     """Exit without tearing down the interpreter. Everything this process started is stopped by then, and the
     emulator's tables are hundreds of thousands of objects in this process: freeing them one by one at exit
@@ -138,4 +144,9 @@ def exit_now(code: int) -> None:
 
 
 if __name__ == "__main__":
-    exit_now(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:  # before the portal was serving: nothing to close that exiting does not end
+        print("Stopped before the portal was ready.", flush=True)
+        code = 0
+    exit_now(code)

@@ -50,3 +50,21 @@ def test_make_run_serves_and_stops_everything_on_a_signal(signum):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_signal_while_starting_stops_it_cleanly():
+    port, moto_port = _free_port(), _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PORTAL_"))}
+    env.update(PORT=str(port), MOTO_PORT=str(moto_port))
+    proc = subprocess.Popen([sys.executable, "-m", "portal.local"], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        proc.stdout.readline()  # its first log line: the emulator is up, the stack and the demo data are not
+        proc.send_signal(signal.SIGINT)
+        rest = proc.communicate(timeout=20)[0]
+        assert proc.returncode == 0, rest
+        assert "Traceback" not in rest and "Stopped" in rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
