@@ -70,7 +70,7 @@ class ApplicationRepository:
         }
 
     def create_submission(self, token: str, reference: str, applications: list[Application], created_at: str,
-                          status_item: dict | None = None, rate_counters: tuple = ()) -> None:
+                          status_item: dict | None = None, rate_counters: tuple = (), fingerprint: str = "") -> None:
         """Write the submission marker, its applications, its status item and its rate counters in one transaction.
 
         The marker's condition makes a re-sent POST with the same token fail as a whole, so a double
@@ -84,6 +84,7 @@ class ApplicationRepository:
             "reference": reference,
             "application_ids": [a.id for a in applications],
             "created_at": created_at,
+            "fingerprint": fingerprint,  # what the token was first sent with (services.submission_fingerprint)
         }
         puts = [marker] + [self._item(a) for a in applications] + ([status_item] if status_item else [])
         transact = [

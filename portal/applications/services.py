@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hmac
+import json
 
 from botocore.exceptions import BotoCoreError, ClientError
 from ulid import ULID
@@ -21,6 +23,11 @@ __all__ = ["NotStored", "RateLimited", "submit_application", "more_postings", "o
 
 class NotStored(RuntimeError):
     """The store refused or could not be reached after the SDK's retries: nothing was written; send it again."""
+
+
+class TokenReused(ValueError):
+    """The submission token (the form's, or the API's Idempotency-Key) was first sent with other answers: the
+    first submission stands, and nothing of it is shown to this request."""
 
 
 class PostingNotOpen(Exception):
@@ -124,7 +131,7 @@ def submit_application(
     one write. With ``status_page`` the transaction also writes the status item of the private status link
     (only the token's hash is stored); with ``limits`` it counts the submission against the rate limits.
     ``resume_key`` names a résumé the caller has already checked (resumes.ResumeStore.check).
-    Raises RateLimited, TooManyPostings and NotStored. Where the applicant lives is checked by the callers (location_problems)
+    Raises RateLimited, TooManyPostings, TokenReused and NotStored. Where the applicant lives is checked by the callers (location_problems)
     before this, with a message at the ZIP field; the pipeline holds any remote mismatch that still gets through.
     """
     if not postings or len(postings) > MAX_POSTINGS_PER_SUBMISSION:
@@ -175,17 +182,31 @@ def submit_application(
         if resume_key:
             status_item["resume_key"] = resume_key
     counters = limits.counters(answers.contact.email, moment) if limits else ()
+    fingerprint = submission_fingerprint(runtime.secret_key, postings, answers, resume_key)
     try:
-        repo.create_submission(token, reference, applications, now, status_item=status_item, rate_counters=counters)
+        repo.create_submission(token, reference, applications, now, status_item=status_item, rate_counters=counters,
+                               fingerprint=fingerprint)
     except (ClientError, BotoCoreError) as exc:
         # Throttled after the SDK's retries, or unreachable: the caller keeps every answer and asks again.
         raise NotStored(type(exc).__name__) from exc
     except DuplicateSubmission:
         earlier = repo.get_submission(token)
+        # A retry of the same answers gets the first submission back; anything else with this token is refused,
+        # or a reused or guessed key would hand over someone else's status link.
+        if earlier is None or not hmac.compare_digest(str(earlier.get("fingerprint", "")), fingerprint):
+            raise TokenReused("This submission token was already used with other answers.") from None
         again_token = tokens.status_token(secret_key, earlier["reference"]) if secret_key is not None else ""
         return Submission(earlier["reference"], list(earlier["application_ids"]), duplicate=True,
                           status_token=again_token)
     return Submission(reference, [a.id for a in applications], status_token=status_token)
+
+
+def submission_fingerprint(secret_key: str, postings: list[Posting], answers: ApplicationInput,
+                           resume_key: str) -> str:
+    """A keyed hash of everything a submission was sent with, kept on its marker: the token is bound to it."""
+    sent = json.dumps({"postings": [p.id for p in postings], "answers": dataclasses.asdict(answers),
+                       "resume": resume_key}, sort_keys=True, default=str)
+    return keys.identity_hash(secret_key, "submission:" + sent)
 
 
 def more_postings(runtime, posting_ids: list[str], first: Posting, today: datetime.date) -> tuple[list[Posting], dict]:

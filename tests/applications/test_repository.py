@@ -19,8 +19,9 @@ def test_submission_creates_one_application_per_posting(runtime, main_table):
 def test_the_same_token_twice_gives_the_first_submission_and_writes_nothing_new(runtime, main_table):
     repo = ApplicationRepository(main_table)
     posting = make_posting(team="team-dup")
-    first = submit_application(runtime, [posting], make_answers(), token="tok-dup")
-    again = submit_application(runtime, [posting], make_answers(), token="tok-dup")
+    answers = make_answers()
+    first = submit_application(runtime, [posting], answers, token="tok-dup")
+    again = submit_application(runtime, [posting], answers, token="tok-dup")  # a retry sends what it sent before
     assert again.duplicate
     assert (again.reference, again.application_ids) == (first.reference, first.application_ids)
     assert [a.id for a in repo.list_for_team("team-dup", 50).items] == first.application_ids

@@ -101,10 +101,12 @@ def document() -> dict:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": APPLICATION_REQUEST}}},
                 "responses": {
                     "201": _json(SUBMISSION, "Applied"),
-                    "200": _json(SUBMISSION, "Sent before with this Idempotency-Key: the first submission"),
+                    "200": _json(SUBMISSION, "Sent before with this Idempotency-Key and this same body: the first "
+                                             "submission"),
                     "400": _json(ERROR, "No Idempotency-Key, or a body that is not a JSON object"),
                     "415": _json(ERROR, "Not application/json"),
-                    "422": _json(ERROR, "Answers that will not do, each explained by field"),
+                    "422": _json(ERROR, "Answers that will not do, each explained by field; or an "
+                                             "Idempotency-Key first sent with another body"),
                     "429": _json(ERROR, "Too many submissions from this address or e-mail"),
                     "503": _json(ERROR, "Could not be stored just now: send it again with the same key")}}},
             "/api/resume-uploads": {"post": {

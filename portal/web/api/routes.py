@@ -118,6 +118,10 @@ def apply():
     except applying.RateLimited as exc:
         log.info("API application refused: rate limit per %s", exc.kind)
         return _error("Too many applications from this address just now. Try again later.", 429)
+    except applying.TokenReused:
+        # The IETF idempotency-key draft's answer to a key re-used with another payload.
+        return _error("Answers need fixing.", 422, {"Idempotency-Key": "This key was already used with a different "
+                                                    "application. Send a new key with each new application."})
     except applying.NotStored as exc:
         log.warning("API application not stored: %s", exc)
         return _error("Could not store the application just now. Send it again with the same Idempotency-Key.", 503)

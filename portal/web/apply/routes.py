@@ -22,6 +22,8 @@ RATE_LIMITED = ("We have received several applications from this address in a sh
 TOO_FAST = ("That was sent quicker than a person usually fills in this form. Your answers are still here: "
             "check them and send the form again.")
 HONEYPOT = "A field meant to stay empty was filled in. Check your answers and send the form again."
+SENT_BEFORE = ("This form was already sent, with other answers, and that application stands. To change it, use the "
+               "link in the e-mail we sent you; to apply for another job, open that job's page.")
 TRY_AGAIN = ("We could not save your application just now. Your answers are still here: "
              "please try again in a moment.")
 
@@ -101,6 +103,8 @@ def apply(posting_id):
     except applying.RateLimited as exc:
         log.info("application refused: rate limit per %s", exc.kind)
         return _render(form, posting, 429, RATE_LIMITED)
+    except applying.TokenReused:
+        return _render(form, posting, 409, SENT_BEFORE, others=chosen[1:])
     except applying.NotStored as exc:
         # Throttled after the SDK's retries, or the store is unreachable: keep every answer on the page.
         log.warning("application not stored: %s", exc)

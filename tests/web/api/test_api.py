@@ -68,6 +68,18 @@ def test_applying_twice_with_one_key_gives_one_submission_and_a_status(client, s
     check(spec, "/api/applications/{token}", "get", client.get("/api/applications/unknown"))
 
 
+def test_a_key_sent_again_with_another_body_is_refused_and_shows_nothing_of_the_first(client, spec, postings):
+    headers = {"Idempotency-Key": key()}
+    first = check(spec, "/api/applications", "post", client.post("/api/applications", json=body(postings),
+                                                                  headers=headers))
+    other = client.post("/api/applications", json=body(postings, name="Someone Else", email="else@example.com"),
+                        headers=headers)
+    refused = check(spec, "/api/applications", "post", other)
+    assert other.status_code == 422 and "Idempotency-Key" in refused["errors"]
+    assert first["status_token"] not in other.get_data(as_text=True)
+    assert first["reference"] not in other.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("overrides, field", [
     ({"zip": "94103"}, "zip"), ({"email": "nope"}, "email"), ({"consent": False}, "consent"),
     ({"hours_min": 30, "hours_max": 10}, "hours_max"), ({"posting_ids": []}, "posting_ids"),

@@ -55,6 +55,17 @@ def test_resending_the_same_form_gives_one_application(client, posting, main_tab
     assert len(_team_apps(main_table)) == before + 1
 
 
+def test_the_same_form_sent_again_with_other_answers_is_refused_and_keeps_them(client, posting, main_table):
+    hidden = _form(client, posting.id)
+    before = len(_team_apps(main_table))
+    assert client.post(f"/apply/{posting.id}", data={**hidden, **apply_form()}).status_code == 303
+    changed = client.post(f"/apply/{posting.id}", data={**hidden, **apply_form(hours_max="25")})
+    html = changed.get_data(as_text=True)
+    assert changed.status_code == 409 and "already sent, with other answers" in html
+    assert 'value="25"' in html, "what was typed is kept"
+    assert len(_team_apps(main_table)) == before + 1
+
+
 @pytest.mark.parametrize(
     "overrides, field, message",
     [
