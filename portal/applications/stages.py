@@ -12,7 +12,15 @@ from portal.applications.models import (
 from portal.applications.repository import StageConflict
 from portal.errors import FieldProblem
 
-__all__ = ["ALLOWED_MOVES", "REASON_REQUIRED", "InvalidTransition", "StageConflict", "check_transition", "move_stage"]
+__all__ = ["ALLOWED_MOVES", "REASON_REQUIRED", "InvalidTransition", "StageConflict", "check_transition", "move_stage",
+           "parse_version"]
+
+def parse_version(text: str | None) -> int | None:
+    """The version a page showed, sent back in a form, or None. ASCII digits only: str.isdigit() also passes "²",
+    which int() then refuses."""
+    text = text or ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
 
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
     APPLIED: frozenset({SCREENED, ON_HOLD, REJECTED, WITHDRAWN}),

@@ -17,7 +17,9 @@ from portal import clock
 from portal.accounts.models import Account
 from portal.applications import access
 from portal.applications.models import STAGE_LABELS, Application
-from portal.applications.stages import ALLOWED_MOVES, REASON_REQUIRED, InvalidTransition, StageConflict, move_stage
+from portal.applications.stages import (
+    ALLOWED_MOVES, REASON_REQUIRED, InvalidTransition, StageConflict, move_stage, parse_version,
+)
 from portal.audit import services as audit
 from portal.errors import FieldProblem
 
@@ -142,8 +144,8 @@ def parse_selection(values: list[str]) -> dict[str, int]:
     selected = {}
     for value in values:
         application_id, _, version = value.partition(":")
-        if application_id and version.isdigit():
-            selected[application_id] = int(version)
+        if application_id and parse_version(version) is not None:
+            selected[application_id] = parse_version(version)
     if len(selected) > BULK_MAX:
         raise AnnotationError("selected", f"Choose at most {BULK_MAX} applications at a time.")
     return selected

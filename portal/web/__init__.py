@@ -18,10 +18,18 @@ from __future__ import annotations
 
 import datetime
 
-from flask import Flask
+from flask import Flask, request
 
 from portal.runtime import STATIC_DIR, TEMPLATES_DIR, Runtime
 from portal.settings import Settings
+
+
+class PortalFlask(Flask):
+    def log_exception(self, exc_info) -> None:
+        """Flask logs the path of a request that failed; paths carry status tokens and ids, so this logs the
+        route's pattern instead (``/applications/<token>/withdraw``): where it failed, never whose it was."""
+        rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+        self.logger.error("Exception on %s [%s]", rule, request.method, exc_info=exc_info)
 
 
 def create_app(test_config: dict | None = None, runtime: Runtime | None = None) -> Flask:
@@ -31,7 +39,7 @@ def create_app(test_config: dict | None = None, runtime: Runtime | None = None) 
     """
     runtime = runtime or Runtime(Settings.load(test_config))
     cfg = runtime.settings
-    app = Flask("portal", template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR),
+    app = PortalFlask("portal", template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR),
                 static_url_path="/static")
     app.config.update(
         SECRET_KEY=runtime.secret_key,

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from portal import geo
 from portal.applications import access, exports, queues, resumes, triage
 from portal.applications.models import STAGE_LABELS
-from portal.applications.stages import REASON_REQUIRED, StageConflict
+from portal.applications.stages import REASON_REQUIRED, StageConflict, parse_version
 from portal.errors import FieldProblem
 from portal.postings import services as postings
 from portal.web.admin import bp, guards
@@ -177,9 +177,10 @@ def _run_action(application_id: str, action: Action):
         return _render_application(application_id, 422, **{action.form_name: form})
     seen = found
     if "version" in form:  # a versioned action: the write is guarded by the version the page showed
-        if not (form.version.data or "").isdigit():
+        version = parse_version(form.version.data)
+        if version is None:
             return _render_application(application_id, 409, **{action.form_name: form}, conflict=found)
-        seen = dataclasses.replace(found, version=int(form.version.data))
+        seen = dataclasses.replace(found, version=version)
     try:
         message = action.act(seen, form)
     except FieldProblem as problem:

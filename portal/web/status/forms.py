@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired
 
+from portal.applications.stages import parse_version
 from portal.web.forms import AvailabilityForm
 
 
@@ -16,8 +17,8 @@ class AvailabilityUpdateForm(AvailabilityForm):
         seen = {}
         for pair in (self.versions.data or "").split(","):
             application_id, _, version = pair.partition(":")
-            if application_id and version.isdigit():
-                seen[application_id] = int(version)
+            if application_id and parse_version(version) is not None:
+                seen[application_id] = parse_version(version)
         return seen
 
 

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from portal import clock
 from portal.applications import resumes
 from portal.applications import status as statuses
-from portal.applications.stages import InvalidTransition, StageConflict
+from portal.applications.stages import InvalidTransition, StageConflict, parse_version
 from portal.web.shared import runtime
 from portal.web.status import bp
 from portal.web.status.forms import AvailabilityUpdateForm, EraseForm, WithdrawForm
@@ -77,10 +77,11 @@ def update_availability(token):
 def withdraw(token):
     view = _view_or_404(token)
     form = WithdrawForm()
-    if not form.validate() or not (form.version.data or "").isdigit():
+    version = parse_version(form.version.data)
+    if not form.validate() or version is None:
         abort(400)
     try:
-        moved = statuses.withdraw(runtime(), view, form.application_id.data, int(form.version.data),
+        moved = statuses.withdraw(runtime(), view, form.application_id.data, version,
                                   clock.iso(clock.now()))
     except StageConflict as exc:
         now = exc.current.stage_label if exc.current else "gone"

@@ -86,6 +86,35 @@ def test_withdrawing_one_application_leaves_the_others(client, applied, main_tab
     assert "Withdraw my application for Remote Support Agent" not in html
 
 
+def test_a_version_that_is_not_ascii_digits_is_refused_and_nothing_moves(client, applied, main_table):
+    html = client.get(f"/applications/{applied}").get_data(as_text=True)
+    target = _apps(main_table, applied)[1]
+    for version in ["²", "١", "1²", "<b>1</b>", "=1", "1\x00", "9" * 40, ""]:
+        resp = client.post(f"/applications/{applied}/withdraw", data={
+            "csrf_token": hidden_fields(html)["csrf_token"], "application_id": target.id, "version": version})
+        assert resp.status_code == 400, repr(version)
+    assert _apps(main_table, applied)[1].stage == "applied"
+
+
+def test_a_failure_under_a_status_link_is_logged_without_the_token(app, client, applied, main_table, monkeypatch,
+                                                                   caplog):
+    from portal.applications import status as statuses
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the store broke")
+
+    monkeypatch.setattr(statuses, "withdraw", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # answer 500 as in production, and log it
+    html = client.get(f"/applications/{applied}").get_data(as_text=True)
+    target = _apps(main_table, applied)[1]
+    resp = client.post(f"/applications/{applied}/withdraw", data={
+        "csrf_token": hidden_fields(html)["csrf_token"], "application_id": target.id, "version": str(target.version)})
+    assert resp.status_code == 500
+    logged = "\n".join(r.getMessage() + (caplog.text or "") for r in caplog.records)
+    assert "Exception on /applications/<token>/withdraw [POST]" in logged
+    assert applied not in logged and applied not in caplog.text
+
+
 def test_another_submissions_application_cannot_be_withdrawn_through_this_link(client, applied, three_postings,
                                                                              main_table):
     send_application(client, three_postings[0], email="someone.else@example.com")
