@@ -21,6 +21,9 @@ class Account:
     demo: bool = False
     # Opaque and stable: what URLs and audit keys use instead of the e-mail address.
     id: str = dataclasses.field(default_factory=lambda: str(ULID()))
+    # Sessions signed in before this moment (epoch milliseconds) are over: signing out sets it, because a
+    # signed session cookie cannot be taken back, only refused.
+    sessions_valid_from: int = 0
 
     @property
     def is_admin(self) -> bool:

@@ -28,6 +28,11 @@ class AccountRepository:
                                            ":r": account.role, ":z": 0},
             )
 
+    def end_sessions(self, email: str, before_ms: int) -> None:
+        """Refuse every session of the account signed in before ``before_ms`` (one attribute, so it races nothing)."""
+        self.table.update_item(Key=keys.account(email), UpdateExpression="SET sessions_valid_from = :t",
+                               ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues={":t": before_ms})
+
     def get_by_id(self, account_id: str) -> Account | None:
         resp = self.table.query(IndexName="gsi1", KeyConditionExpression=Key("gsi1pk").eq(keys.ACCOUNTS)
                                 & Key("gsi1sk").eq(account_id))

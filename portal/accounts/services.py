@@ -44,10 +44,19 @@ def authenticate(runtime, email: str, password: str) -> Account | None:
     return account if account is not None and may_sign_in(account, local_mode=runtime.settings.local_mode) else None
 
 
-def signed_in_account(runtime, email: str) -> Account | None:
-    """The account a session names, read afresh: None once it is deactivated (or a demo account off local mode)."""
+def signed_in_account(runtime, email: str, signed_in_at_ms: int) -> Account | None:
+    """The account a session names, read afresh: None once it is deactivated (or a demo account off local mode),
+    and None for a session signed in before the account last signed out."""
     account = runtime.accounts.get(email)
-    return account if account is not None and may_sign_in(account, local_mode=runtime.settings.local_mode) else None
+    if account is None or not may_sign_in(account, local_mode=runtime.settings.local_mode):
+        return None
+    return account if signed_in_at_ms >= account.sessions_valid_from else None
+
+
+def sign_out(runtime, account: Account, now_ms: int) -> None:
+    """Ends the account's sessions: this one, and any other signed in up to ``now_ms`` (a copied cookie included).
+    Milliseconds of the wall clock, as sessions record their sign-in."""
+    runtime.accounts.end_sessions(account.email, now_ms + 1)
 
 
 def may_sign_in(account: Account, *, local_mode: bool) -> bool:

@@ -10,6 +10,18 @@ from portal.accounts.services import authenticate
 from tests.factories import PASSWORD, make_account
 from tests.helpers import with_settings
 
+NOW_MS = 1_795_000_000_000  # a session's sign-in time, wall-clock milliseconds
+
+
+def test_signing_out_ends_every_session_signed_in_until_then_and_no_later_one(main_table, runtime):
+    account = make_account("leaver.svc@example.com")
+    AccountRepository(main_table).put(account)
+    assert services.signed_in_account(runtime, account.email, NOW_MS) == account
+    services.sign_out(runtime, account, NOW_MS + 5_000)
+    assert services.signed_in_account(runtime, account.email, NOW_MS) is None, "a copy of the old cookie"
+    assert services.signed_in_account(runtime, account.email, NOW_MS + 5_000) is None, "the session signing out"
+    assert services.signed_in_account(runtime, account.email, NOW_MS + 5_001).email == account.email, "signed in again"
+
 
 def test_authenticate(main_table, runtime):
     repo = AccountRepository(main_table)
@@ -26,7 +38,7 @@ def test_demo_accounts_sign_in_only_in_local_mode(main_table, runtime):
     AccountRepository(main_table).put(make_account("demo.svc@example.com", demo=True))
     assert authenticate(with_settings(runtime, local_mode=True), "demo.svc@example.com", PASSWORD) is not None
     assert authenticate(with_settings(runtime, local_mode=False), "demo.svc@example.com", PASSWORD) is None
-    assert services.signed_in_account(with_settings(runtime, local_mode=False), "demo.svc@example.com") is None
+    assert services.signed_in_account(with_settings(runtime, local_mode=False), "demo.svc@example.com", NOW_MS) is None
 
 
 def test_accounts_are_listed_as_members_of_their_teams(main_table):
@@ -74,7 +86,7 @@ def test_deactivating_is_audited_and_nobody_deactivates_themselves(runtime):
     runtime.accounts.put(admin)
     runtime.accounts.put(other)
     assert services.toggle_active(runtime, admin, other.id).active is False
-    assert services.signed_in_account(runtime, other.email) is None
+    assert services.signed_in_account(runtime, other.email, NOW_MS) is None
     assert services.toggle_active(runtime, admin, other.id).active is True
     assert services.toggle_active(runtime, admin, "no-such-id") is None
     with pytest.raises(services.AccountRefused):

@@ -28,7 +28,7 @@ def require_account():
         if request.endpoint not in PUBLIC_ENDPOINTS:
             flash("You were signed out after a while without activity. Sign in again to carry on.")
     if email:
-        g.account = accounts.signed_in_account(runtime(), email)
+        g.account = accounts.signed_in_account(runtime(), email, int(session.get("signed_in_at", 0)))
         if g.account is None:
             session.clear()
     if g.account is None and request.endpoint not in PUBLIC_ENDPOINTS:
@@ -62,6 +62,7 @@ def login():
             session["sid"] = secrets.token_urlsafe(16)  # so the new cookie never equals one issued before
             session["account"] = account.email
             session["seen"] = int(time.time())
+            session["signed_in_at"] = int(time.time() * 1000)
             # Only paths inside the admin area, so the login page cannot be used to send people elsewhere.
             return redirect(safe_next(request.args.get("next")) or url_for("admin.index"), code=303)
         failed = not limited
@@ -72,7 +73,10 @@ def login():
 @bp.post("/logout")
 def logout():
     if LogoutForm().validate_on_submit():
+        if g.account is not None:
+            accounts.sign_out(runtime(), g.account, int(time.time() * 1000))
         session.clear()
+        flash("You are signed out, here and anywhere else you were signed in.")
     return redirect(url_for("admin.login"), code=303)
 
 

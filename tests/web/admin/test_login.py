@@ -6,7 +6,7 @@ import pytest
 from portal import create_app
 from portal.accounts.repository import AccountRepository
 from tests.factories import PASSWORD, make_account
-from tests.helpers import login
+from tests.helpers import hidden_fields, login
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +54,24 @@ def test_cookie_is_secure_outside_local_mode(stack):
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "STACK_NAME": stack["StackName"], "LOCAL_MODE": False})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_a_cookie_saved_before_signing_out_opens_nothing_afterwards(app, main_table):
+    AccountRepository(main_table).put(make_account("leaver@example.com", teams=["north"]))
+    client = app.test_client()
+    assert login(client, "leaver@example.com", PASSWORD).status_code == 303
+    saved = client.get_cookie("session").value  # as someone who copied it would keep it
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    out = client.post("/admin/logout", data={"csrf_token": hidden_fields(page.get_data(as_text=True))["csrf_token"]})
+    assert out.status_code == 303
+    assert "You are signed out" in client.get(out.headers["Location"]).get_data(as_text=True)
+
+    thief = app.test_client()
+    thief.set_cookie("session", saved)
+    resp = thief.get("/admin/")
+    assert resp.status_code == 302 and "/admin/login" in resp.headers["Location"]
+    assert "session=;" in resp.headers.get("Set-Cookie", "") or "Expires=Thu, 01 Jan 1970" in \
+        resp.headers.get("Set-Cookie", ""), "the refused cookie is cleared, not refreshed"
+    assert login(client, "leaver@example.com", PASSWORD).status_code == 303, "signing in again works"
+    assert client.get("/admin/").status_code == 200
