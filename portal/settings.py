@@ -38,7 +38,8 @@ class Settings:
     # Local mode: how often the stream poller reads the emulator's stream, and the schedule's stand-in runs.
     pipeline_poll_seconds: float = 0.2
     expiry_interval_seconds: float = 60.0
-    # Sign-in attempts allowed per 15 minutes, counted in DynamoDB (portal/accounts/services.py).
+    # Sign-in attempts allowed per 15 minutes, counted in DynamoDB (portal/accounts/services.py): per account
+    # from one address, and per address.
     login_limit_per_account: int = 10
     login_limit_per_ip: int = 100
     queue_page_size: int = 50

@@ -72,8 +72,11 @@ LOGIN_WINDOW_SECONDS = 15 * 60
 
 
 def count_login_attempt(runtime, email: str, ip: str, now: datetime.datetime) -> None:
-    """Count one sign-in attempt per account and per IP address; raise TooManyAttempts over either limit.
+    """Count one sign-in attempt per account from this address, and per address; raise TooManyAttempts over
+    either limit.
 
+    The account's counter is per address too, so wrong passwords sent by someone else never lock its owner out:
+    guessing one account's password is limited per address, and every address's attempts per window.
     The counters are DynamoDB items with a TTL, not process memory: on Lambda every request may meet a
     different process. Attempts are counted before the password is checked, so guessing costs attempts.
     """
@@ -81,8 +84,9 @@ def count_login_attempt(runtime, email: str, ip: str, now: datetime.datetime) ->
     window = int(now.timestamp()) // LOGIN_WINDOW_SECONDS
     expires_at = (window + 2) * LOGIN_WINDOW_SECONDS
     over = False
-    for kind, value, limit in (("account", email.strip().lower(), cfg.login_limit_per_account),
-                               ("ip", ip or "unknown", cfg.login_limit_per_ip)):
+    address = ip or "unknown"
+    for kind, value, limit in (("account", f"{email.strip().lower()} from {address}", cfg.login_limit_per_account),
+                               ("ip", address, cfg.login_limit_per_ip)):
         digest = keys.identity_hash(runtime.secret_key, f"login:{kind}:{value}")
         if runtime.accounts.count_attempt(kind, digest, str(window), expires_at) > limit:
             over = True

@@ -49,14 +49,17 @@ def test_accounts_are_listed_as_members_of_their_teams(main_table):
     assert [m["open_count"] for m in repo.list_members("members-b")] == [0]
 
 
-def test_sign_in_attempts_are_counted_per_account_and_per_address(runtime):
+def test_sign_in_attempts_are_counted_per_account_from_each_address_and_per_address(runtime):
     limited = with_settings(runtime, login_limit_per_account=2, login_limit_per_ip=3)
     now = datetime.datetime(2026, 12, 2, 10, 1, tzinfo=datetime.timezone.utc)
     for _ in range(2):
         services.count_login_attempt(limited, "limit.svc@example.com", "192.0.2.10", now)
-    with pytest.raises(services.TooManyAttempts):
-        services.count_login_attempt(limited, "limit.svc@example.com", "192.0.2.11", now)
-    services.count_login_attempt(limited, "other.svc@example.com", "192.0.2.12", now)  # another account: counted apart
+    with pytest.raises(services.TooManyAttempts):  # this account, from this address: over
+        services.count_login_attempt(limited, "Limit.Svc@example.com ", "192.0.2.10", now)
+    services.count_login_attempt(limited, "limit.svc@example.com", "192.0.2.11", now)  # its owner, elsewhere
+    with pytest.raises(services.TooManyAttempts):  # this address, whatever account: over (4 > 3)
+        services.count_login_attempt(limited, "other.svc@example.com", "192.0.2.10", now)
+    services.count_login_attempt(limited, "other.svc@example.com", "192.0.2.12", now)
 
 
 def test_an_admin_creates_an_account_in_existing_teams_and_it_is_audited(runtime):

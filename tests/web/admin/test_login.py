@@ -30,6 +30,19 @@ def test_too_many_attempts_on_one_account_are_refused_even_with_the_right_passwo
     assert not any("limit@example.com" in i["pk"] or "127.0.0.1" in i["pk"] for i in counters)
 
 
+def test_wrong_passwords_from_another_address_never_lock_the_owner_out(strict_app):
+    AccountRepository(strict_app.extensions["portal"].main_table).put(make_account("owner@example.com",
+                                                                                   teams=["north"]))
+    attacker = strict_app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.50"
+    for _ in range(3):
+        assert login(attacker, "owner@example.com", "wrong").status_code == 401
+    assert login(attacker, "owner@example.com", PASSWORD).status_code == 429, "the guesser is stopped"
+    owner = strict_app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "198.51.100.20"
+    assert login(owner, "owner@example.com", PASSWORD).status_code == 303, "the owner signs in from elsewhere"
+
+
 def test_too_many_attempts_from_one_address_are_refused(strict_app):
     client = strict_app.test_client()
     # 3 more (6 counted on this address with the test above) and then the address is over its limit.
