@@ -29,7 +29,9 @@ class AccountRepository:
             )
 
     def end_sessions(self, email: str, before_ms: int) -> None:
-        """Refuse every session of the account signed in before ``before_ms`` (one attribute, so it races nothing)."""
+        """Refuse every session of the account signed in before ``before_ms``: one attribute, updated in place, so
+        it keeps whatever else changed meanwhile. (``put`` rewrites the whole item: an admin's toggle read just
+        before a sign-out would put the older value back.)"""
         self.table.update_item(Key=keys.account(email), UpdateExpression="SET sessions_valid_from = :t",
                                ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues={":t": before_ms})
 

@@ -13,13 +13,24 @@ from portal.applications.repository import StageConflict
 from portal.errors import FieldProblem
 
 __all__ = ["ALLOWED_MOVES", "REASON_REQUIRED", "InvalidTransition", "StageConflict", "check_transition", "move_stage",
-           "parse_version"]
+           "parse_version", "parse_versions"]
+
 
 def parse_version(text: str | None) -> int | None:
     """The version a page showed, sent back in a form, or None. ASCII digits only: str.isdigit() also passes "²",
     which int() then refuses."""
     text = text or ""
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
+
+def parse_versions(pairs) -> dict[str, int]:
+    """``<application id>:<version>`` pairs as pages send them back, by id; a pair without both is left out."""
+    found = {}
+    for pair in pairs:
+        application_id, _, version = pair.partition(":")
+        if application_id and (number := parse_version(version)) is not None:
+            found[application_id] = number
+    return found
 
 
 ALLOWED_MOVES: dict[str, frozenset[str]] = {

@@ -18,7 +18,7 @@ from portal.accounts.models import Account
 from portal.applications import access
 from portal.applications.models import STAGE_LABELS, Application
 from portal.applications.stages import (
-    ALLOWED_MOVES, REASON_REQUIRED, InvalidTransition, StageConflict, move_stage, parse_version,
+    ALLOWED_MOVES, REASON_REQUIRED, InvalidTransition, StageConflict, move_stage, parse_versions,
 )
 from portal.audit import services as audit
 from portal.errors import FieldProblem
@@ -141,11 +141,7 @@ def rate(runtime, account: Account, application: Application, rating: int | None
 
 def parse_selection(values: list[str]) -> dict[str, int]:
     """Bulk selections arrive as ``<id>:<version>``: the version each row showed, so bulk moves lock like single ones."""
-    selected = {}
-    for value in values:
-        application_id, _, version = value.partition(":")
-        if application_id and parse_version(version) is not None:
-            selected[application_id] = parse_version(version)
+    selected = parse_versions(values)
     if len(selected) > BULK_MAX:
         raise AnnotationError("selected", f"Choose at most {BULK_MAX} applications at a time.")
     return selected

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired
 
-from portal.applications.stages import parse_version
+from portal.applications.stages import parse_versions
 from portal.web.forms import AvailabilityForm
 
 
@@ -14,12 +14,7 @@ class AvailabilityUpdateForm(AvailabilityForm):
     versions = HiddenField()
 
     def seen_versions(self) -> dict[str, int]:
-        seen = {}
-        for pair in (self.versions.data or "").split(","):
-            application_id, _, version = pair.partition(":")
-            if application_id and parse_version(version) is not None:
-                seen[application_id] = parse_version(version)
-        return seen
+        return parse_versions((self.versions.data or "").split(","))
 
 
 class WithdrawForm(FlaskForm):
