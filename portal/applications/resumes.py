@@ -1,8 +1,10 @@
 """Résumé files in S3: presigned POSTs for the browser's direct upload, and the magic-byte check before linking.
 
 Every upload is tagged resume=pending by its POST policy, and the bucket's lifecycle rule deletes pending
-objects after a day (infra/template.yaml): a file chosen on a form that was never sent does not stay. Once a
-submission links it, the pipeline re-tags it resume=kept (ResumeStore.keep), idempotently and with retries.
+objects after a day (infra/template.yaml): a file chosen on a form that was never sent does not stay. What a
+submission links is never the uploaded object, which its POST policy may overwrite for 30 minutes, but a sealed
+copy at a key no policy names, with the checked Content-Type (ResumeStore.seal). Once a submission links it,
+the pipeline re-tags it resume=kept (ResumeStore.keep), idempotently and with retries.
 """
 from __future__ import annotations
 
@@ -36,6 +38,12 @@ def new_key(submission_id: str) -> str:
 def new_upload_key() -> str:
     """For a file chosen on the apply form, before there is a submission to file it under."""
     return f"resumes/uploads/{ULID()}"
+
+
+def sealed_key(upload_key: str) -> str:
+    """Where the checked copy of an upload lives: one per upload, so a retried submission links the same copy.
+    No presigned POST is ever made for a key under resumes/checked/ (submission ids are ULIDs)."""
+    return f"resumes/checked/{upload_key.rsplit('/', 1)[-1]}"
 
 
 def belongs_to(key: str, submission_id: str) -> bool:
@@ -85,11 +93,12 @@ def check_uploaded(runtime, token: str) -> tuple[str, str]:
 
 
 def check_upload(runtime, token: str) -> str:
-    """The key of the checked upload the apply form names, checked again now: the presigned POST may have been
-    used again since. Raises ResumeRefused."""
+    """The key of the sealed copy of the checked upload the apply form names, to link to the submission. The
+    presigned POST may have been used again since the check, so the copy is what is checked now. Raises
+    ResumeRefused."""
     key, _ = read_upload_token(runtime.secret_key, token, checked=True)
-    runtime.resumes.check(key)
-    return key
+    sealed, _ = runtime.resumes.seal(key)
+    return sealed
 
 
 def attached_label(runtime, token: str) -> str:
@@ -156,6 +165,32 @@ class ResumeStore:
                 raise ResumeRefused("That file is not a PDF or a Word (DOCX) document. Choose one of those.")
             raise ResumeRefused("That file is larger than 5 MB. Choose a smaller file.")
         return kind
+
+    def seal(self, key: str) -> tuple[str, str]:
+        """(the sealed copy's key, its type): the upload copied to ``sealed_key(key)`` with the Content-Type its
+        bytes prove, the copy checked again, the upload deleted. Raises ResumeRefused.
+
+        The copy is checked because the upload may be overwritten between its check and the copy. Once sealed,
+        the copy is never replaced: a submission sent again (a double click, a retry) finds it and links it.
+        """
+        sealed = sealed_key(key)
+        try:
+            found = self.s3.head_object(Bucket=self.bucket, Key=sealed)["ContentType"]
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] not in ("NoSuchKey", "404"):
+                raise
+        else:
+            if found in CONTENT_TYPES:
+                return sealed, found
+        kind = self.check(key)
+        self.s3.copy_object(Bucket=self.bucket, Key=sealed, CopySource={"Bucket": self.bucket, "Key": key},
+                            MetadataDirective="REPLACE", ContentType=kind, ContentDisposition="attachment",
+                            TaggingDirective="REPLACE", Tagging=f"{TAG}=pending")
+        if self.check(sealed) != kind:
+            self.delete(sealed)
+            raise ResumeRefused("Your résumé changed while we were checking it. Choose the file again.")
+        self.delete(key)
+        return sealed, kind
 
     def download_link(self, key: str, seconds: int) -> str:
         """A short-lived presigned GET for one résumé, which downloads rather than opens in the browser."""

@@ -80,14 +80,15 @@ def withdraw(runtime, view: StatusView, application_id: str, seen_version: int,
 
 
 def attach_resume(runtime, view: StatusView, key: str, at: str) -> str:
-    """Link an uploaded résumé to the submission once its first bytes prove it a PDF or DOCX; returns its type.
+    """Link a sealed copy of an uploaded résumé to the submission once its first bytes prove it a PDF or DOCX
+    (resumes.ResumeStore.seal); returns its type.
 
     Only keys this portal made for this submission are accepted. A résumé uploaded before is replaced.
     Raises ResumeRefused (the object is deleted) otherwise.
     """
     if not belongs_to(key, view.submission_id):
         raise ResumeRefused("That upload is not one of yours. Choose your file and upload it again.")
-    kind = runtime.resumes.check(key)
+    key, kind = runtime.resumes.seal(key)
     previous = view.item.get("resume_key") or ""
     runtime.applications.link_resume(view.token_hash, [a.id for a in view.applications], key, at)
     if previous and previous != key:

@@ -85,11 +85,13 @@ def test_a_file_posted_to_s3_is_checked_by_its_first_bytes_and_its_token_then_na
     checked, shown = resumes.check_uploaded(runtime, started["upload"])
     assert shown == label
     assert resumes.read_upload_token(runtime.secret_key, checked, checked=True) == (started["fields"]["key"], kind)
-    assert resumes.check_upload(runtime, checked) == started["fields"]["key"]
     assert resumes.attached_label(runtime, checked) == label
     assert resumes.attached_label(runtime, started["upload"]) == "", "an unchecked upload names no type"
+    sealed = resumes.check_upload(runtime, checked)
+    assert sealed == resumes.sealed_key(started["fields"]["key"]) != started["fields"]["key"]
     s3, bucket = _bucket(runtime)
-    assert s3.get_object(Bucket=bucket, Key=started["fields"]["key"])["Body"].read() == content
+    copy = s3.get_object(Bucket=bucket, Key=sealed)
+    assert (copy["Body"].read(), copy["ContentType"]) == (content, kind)
 
 
 NOT_A_DOCUMENT = "That file is not a PDF or a Word (DOCX) document. Choose one of those."
@@ -125,18 +127,43 @@ def test_a_file_of_exactly_5_mb_is_taken_and_a_missing_or_empty_one_is_not_recei
         assert str(refused.value) == "We did not receive a file. Choose a PDF or Word file and upload it again."
 
 
-@pytest.mark.xfail(strict=True, reason="resumes.py:87-92, 120-140: the checked object stays at the key its presigned "
-                                       "POST may write until the policy expires (30 min; S3 takes a POST policy any "
-                                       "number of times), so after the byte check and the link the uploader can "
-                                       "replace the résumé with any application/* file")
 def test_what_a_recruiter_downloads_is_the_file_that_was_checked(runtime):
     started = resumes.start_upload(runtime, rate_limits(runtime, _ip()), NOW)
     assert _post(started, PDF, resumes.PDF).status_code == 204
     checked, _ = resumes.check_uploaded(runtime, started["upload"])
     linked = resumes.check_upload(runtime, checked)  # what submit_application is given as resume_key
+    assert linked.startswith("resumes/checked/") and not _exists(runtime, started["fields"]["key"])
     _post(started, b"MZ\x90\x00 not a resume", "application/x-msdownload")  # the same POST, used again afterwards
     got = requests.get(resumes.download_link(runtime, linked), timeout=10)
     assert got.content == PDF
+    assert got.headers["Content-Type"] == resumes.PDF and got.headers["Content-Disposition"] == "attachment"
+    # Sent again (a double click, a retry): the same sealed copy, still the file that was checked.
+    assert resumes.check_upload(runtime, checked) == linked
+    assert requests.get(resumes.download_link(runtime, linked), timeout=10).content == PDF
+    s3, bucket = _bucket(runtime)
+    assert s3.get_object_tagging(Bucket=bucket, Key=linked)["TagSet"] == [{"Key": "resume", "Value": "pending"}]
+
+
+def test_an_upload_swapped_between_its_check_and_its_copy_is_refused_and_nothing_is_sealed(runtime):
+    started = resumes.start_upload(runtime, rate_limits(runtime, _ip()), NOW)
+    _post(started, PDF, resumes.PDF)
+    checked, _ = resumes.check_uploaded(runtime, started["upload"])
+    store = runtime.resumes
+    real_check = store.check
+
+    def swap_after_check(key):
+        kind = real_check(key)
+        if key == started["fields"]["key"]:
+            _post(started, DOCX, resumes.DOCX)  # lands after the check, before the copy
+        return kind
+
+    store.check = swap_after_check
+    try:
+        with pytest.raises(ResumeRefused, match="changed"):
+            resumes.check_upload(runtime, checked)
+    finally:
+        store.check = real_check
+    assert not _exists(runtime, resumes.sealed_key(started["fields"]["key"]))
 
 
 def test_forged_foreign_unchecked_or_hostile_upload_tokens_are_refused(runtime):

@@ -131,13 +131,15 @@ def test_a_resume_is_linked_only_from_this_submissions_keys_once_its_bytes_prove
     s3.put_object(Bucket=bucket, Key=pdf, Body=PDF)
     assert status.attach_resume(runtime, view, pdf, AT) == resumes.PDF
     view = status.load(runtime, token)
-    assert view.item["resume_key"] == pdf and {a.resume_key for a in view.applications} == {pdf}
+    linked = resumes.sealed_key(pdf)  # a copy no upload policy can overwrite
+    assert view.item["resume_key"] == linked and {a.resume_key for a in view.applications} == {linked}
+    assert not _exists(runtime, pdf)
 
     docx = resumes.new_key(view.submission_id)
     s3.put_object(Bucket=bucket, Key=docx, Body=DOCX)
     assert status.attach_resume(runtime, view, docx, AT) == resumes.DOCX
-    assert {a.resume_key for a in status.load(runtime, token).applications} == {docx}
-    assert not _exists(runtime, pdf), "the replaced résumé is deleted"
+    assert {a.resume_key for a in status.load(runtime, token).applications} == {resumes.sealed_key(docx)}
+    assert not _exists(runtime, linked), "the replaced résumé is deleted"
 
 
 def test_erasing_deletes_everything_of_the_submission_and_audits_without_personal_data(runtime, submitted, stack):

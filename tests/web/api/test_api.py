@@ -5,6 +5,7 @@ import pytest
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate as validate_spec
 
+from portal.applications import resumes
 from portal.postings.repository import PostingRepository
 from tests.factories import make_posting, make_remote_posting
 
@@ -114,7 +115,7 @@ def test_a_resume_goes_straight_to_storage_and_comes_with_the_application(client
     applied = check(spec, "/api/applications", "post", client.post(
         "/api/applications", json=body(postings[:1], resume_upload=checked["upload"]), headers={"Idempotency-Key": key()}))
     status = main_table.get_item(Key=keys.status(tokens.token_hash(applied["status_token"])))["Item"]
-    assert status["resume_key"] == target["fields"]["key"]
+    assert status["resume_key"] == resumes.sealed_key(target["fields"]["key"])
 
     # An upload that was never checked (or is forged) is explained by field, and nothing is stored.
     refused = client.post("/api/applications", json=body(postings[:1], resume_upload=target["upload"]),

@@ -44,7 +44,7 @@ def _upload(client, token, content: bytes, content_type: str, filename="../../et
     assert back.path == f"/applications/{token}/resume"
     done = client.get(f"{back.path}?{back.query}")
     assert done.status_code == 303
-    return fields["key"], client.get(f"/applications/{token}").get_data(as_text=True)
+    return resumes.sealed_key(fields["key"]), client.get(f"/applications/{token}").get_data(as_text=True)
 
 
 def _status(main_table, token):
@@ -137,7 +137,8 @@ def test_a_resume_chosen_on_the_form_is_checked_linked_and_kept(client, three_po
     assert resp.status_code == 303, resp.get_data(as_text=True)
     token = status_token_of(client)
     status = _status(main_table, token)
-    assert status["resume_key"] == key and "My CV" not in key
+    assert status["resume_key"] == resumes.sealed_key(key) and "My CV" not in key
+    key = status["resume_key"]
     for application_id in status["application_ids"]:
         assert main_table.get_item(Key=keys.application(application_id))["Item"]["resume_key"] == key
     assert "Your résumé is added" in client.get(f"/applications/{token}").get_data(as_text=True)
