@@ -14,6 +14,8 @@ from botocore.exceptions import ClientError
 from itsdangerous import BadData, URLSafeTimedSerializer
 from ulid import ULID
 
+from portal.headers import origin_of
+
 MAX_BYTES = 5 * 1024 * 1024
 PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {PDF: "PDF", DOCX: "Word (DOCX)"}
@@ -113,6 +115,14 @@ def attached_label(runtime, token: str) -> str:
 def upload_for_status_page(runtime, submission_id: str, redirect_url: str) -> dict:
     """A presigned POST for a résumé added from the status page; S3 then sends the browser to ``redirect_url``."""
     return runtime.resumes.presigned_post(new_key(submission_id), redirect_url)
+
+
+def upload_origin(runtime) -> str:
+    """The origin browsers POST résumés to (what the presigned POSTs' URLs start with), known without an S3
+    client so that a page's Content-Security-Policy costs no client on a cold start. On an emulator the POST is
+    path-style (its endpoint); on AWS botocore gives the bucket's virtual-hosted global name."""
+    endpoint = runtime.aws.endpoint_of("s3")
+    return origin_of(endpoint) if endpoint else f"https://{runtime.settings.resume_bucket}.s3.amazonaws.com"
 
 
 def download_link(runtime, key: str) -> str:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Request, Response
 
+from portal.headers import security_headers
 from portal.site.pages import key_of
 
 # The paths CloudFront sends to API Gateway, plus what only local mode has (/static is also in the bucket).
+SITE_HEADERS = security_headers(local_mode=True)
 DYNAMIC_PREFIXES = ("/apply", "/applications", "/admin", "/api", "/healthz", "/static", "/dev")
 
 
@@ -23,7 +25,9 @@ class SiteDispatcher:
         path = environ.get("PATH_INFO") or "/"
         if path.startswith(DYNAMIC_PREFIXES):
             return self.app(environ, start_response)
-        return self._from_bucket(Request(environ))(environ, start_response)
+        response = self._from_bucket(Request(environ))
+        response.headers.update(SITE_HEADERS)  # what CloudFront's ResponseHeadersPolicy adds (no HSTS on http)
+        return response(environ, start_response)
 
     def _from_bucket(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):

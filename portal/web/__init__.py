@@ -20,8 +20,13 @@ import datetime
 
 from flask import Flask, request
 
+from portal.applications.resumes import upload_origin
+from portal.headers import security_headers
 from portal.runtime import STATIC_DIR, TEMPLATES_DIR, Runtime
 from portal.settings import Settings
+
+# Their pages POST résumés straight to the bucket, so their policy lets the browser reach it.
+UPLOADING_BLUEPRINTS = frozenset({"apply", "status"})
 
 
 class PortalFlask(Flask):
@@ -78,6 +83,17 @@ def create_app(test_config: dict | None = None, runtime: Runtime | None = None) 
         from portal.local.outbox import bp as dev_bp
 
         app.register_blueprint(dev_bp, url_prefix="/dev")
+
+    plain_headers = security_headers(cfg.local_mode)
+    uploading_headers = security_headers(cfg.local_mode, upload_origin(runtime))
+
+    @app.after_request
+    def send_security_headers(response):
+        """Every response, errors included. What a route does not say may be cached is ``no-store``: every
+        dynamic page is someone's (a status link, a queue, a form with its answers); hashed assets say otherwise."""
+        response.headers.update(uploading_headers if request.blueprint in UPLOADING_BLUEPRINTS else plain_headers)
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
 
     @app.get("/healthz")
     def healthz():

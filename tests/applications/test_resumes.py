@@ -234,3 +234,17 @@ def test_a_download_link_is_short_lived_and_downloads_and_keep_retags_idempotent
     runtime.resumes.delete(key)
     runtime.resumes.keep(key)  # erased meanwhile: nothing to do, no error
     assert not _exists(runtime, key)
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "us-west-2", "eu-west-1"])
+def test_the_upload_origin_in_the_pages_policy_is_where_botocore_sends_the_browser(runtime, region, monkeypatch):
+    """Known without an S3 client (a cold start would pay for one): it must still be the presigned POST's origin,
+    on the emulator and on AWS itself."""
+    from portal.aws import AwsClients
+    from portal.headers import origin_of
+    from portal.runtime import Runtime
+
+    assert resumes.upload_origin(runtime) == origin_of(runtime.resumes.presigned_post("resumes/uploads/x")["url"])
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    on_aws = Runtime(runtime.settings, aws=AwsClients(region))
+    assert resumes.upload_origin(on_aws) == origin_of(on_aws.resumes.presigned_post("resumes/uploads/x")["url"])

@@ -11,7 +11,7 @@ from portal.accounts.models import Team
 from portal.accounts.repository import AccountRepository
 from portal.applications.repository import ApplicationRepository
 from portal.postings.repository import PostingRepository
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, scrolls_sideways, tab_to
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, refused_by_policy, scrolls_sideways, tab_to
 from tests.factories import PASSWORD, make_account, make_application, make_posting
 
 pytestmark = pytest.mark.browser
@@ -61,6 +61,7 @@ def test_a_recruiter_works_through_50_applications_with_the_keyboard_alone(brows
     context = browser.new_context(viewport=DESKTOP)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    refused = refused_by_policy(page)
     _sign_in_with_keyboard(page, live_server, "keys@example.com")
     page.goto(f"{live_server}/admin/queues/keys/?stage=applied&sort=oldest")
     assert axe_violations(page) == []
@@ -96,6 +97,7 @@ def test_a_recruiter_works_through_50_applications_with_the_keyboard_alone(brows
     stages = [stored[a.id].stage for a in seeded["apps"]]
     assert stages.count("screened") == 45 and stages.count("rejected") == 5
     context.close()
+    assert refused == [], "the portal's own pages need nothing its policy refuses"
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -105,6 +107,7 @@ def test_axe_finds_no_violations_on_any_admin_page(browser, live_server, seeded,
     context = browser.new_context(viewport=viewport)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    refused = refused_by_policy(page)
     _sign_in_with_keyboard(page, live_server, "keysadmin@example.com")
     values = {"team_id": "keys", "application_id": seeded["apps"][0].id, "posting_id": seeded["posting"].id,
               "account_id": seeded["admin"].id}
@@ -127,3 +130,4 @@ def test_axe_finds_no_violations_on_any_admin_page(browser, live_server, seeded,
     assert axe_violations(page) == []
     assert len(checked) >= 10
     context.close()
+    assert refused == [], "the portal's own pages need nothing its policy refuses"

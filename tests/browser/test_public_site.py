@@ -6,7 +6,7 @@ import pytest
 from portal.postings.models import Address
 from portal.postings.repository import PostingRepository
 from portal.site import build_site
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, scrolls_sideways, tab_to, tab_to_text
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, refused_by_policy, scrolls_sideways, tab_to, tab_to_text
 from tests.factories import make_posting, make_remote_posting
 
 pytestmark = pytest.mark.browser
@@ -30,12 +30,14 @@ def test_home_listing_facet_and_detail_pages_have_no_axe_violations(browser, liv
     context = browser.new_context(viewport=viewport)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused = refused_by_policy(page)
     for path in ("/", "/jobs/", "/jobs/remote/", "/jobs/state/", "/jobs/state/TX/",
                  f"/jobs/{postings['onsite_tx'].id}/"):
         page.goto(live_server + path)
         assert axe_violations(page) == [], path
         assert not scrolls_sideways(page), f"{path} scrolls sideways at {viewport['width']}px"
     context.close()
+    assert refused == [], "the portal's own pages need nothing its policy refuses"
 
 
 def _titles(page) -> set[str]:
@@ -100,6 +102,7 @@ def test_the_keyboard_reaches_the_filters_and_the_jobs(page, live_server, postin
 def test_without_javascript_the_facet_pages_link_to_each_other(browser, live_server, postings):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
+    refused = refused_by_policy(page)
     page.goto(f"{live_server}/jobs/")
     assert not page.locator("#filters").is_visible()
     # Each click starts a navigation; wait_for waits for the new page (is_visible alone raced it under load).
@@ -110,3 +113,4 @@ def test_without_javascript_the_facet_pages_link_to_each_other(browser, live_ser
     page.get_by_role("heading", name="Jobs in Texas").wait_for()
     page.get_by_role("link", name="Dallas Sorter").wait_for()
     context.close()
+    assert refused == [], "the portal's own pages need nothing its policy refuses"

@@ -12,6 +12,7 @@ import pytest
 from cfnlint.api import lint_file
 from cfnlint.decode import decode_str
 
+from portal import headers
 from portal.local import infra
 from portal.runtime import Runtime
 
@@ -242,3 +243,19 @@ def test_the_distribution_sends_the_api_the_viewer_address_and_the_origin_token(
     [api] = [o for o in resources["Distribution"]["Properties"]["DistributionConfig"]["Origins"] if o["Id"] == "api"]
     assert api["OriginCustomHeaders"]["Fn::If"][1] == [{"HeaderName": "X-Origin-Verify",
                                                       "HeaderValue": {"Ref": "OriginVerifyToken"}}]
+
+
+def test_every_cloudfront_response_carries_the_apps_security_headers(resources):
+    """The same values as portal/headers.py: site pages get CloudFront's, app responses keep the app's own CSP."""
+    config = resources["Distribution"]["Properties"]["DistributionConfig"]
+    for behaviour in [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]:
+        assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+    sent = resources["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    assert sent["ContentSecurityPolicy"] == {"ContentSecurityPolicy": headers.content_security_policy(),
+                                             "Override": False}
+    assert "unsafe-inline" not in sent["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert sent["ContentTypeOptions"] == {"Override": True}
+    assert sent["FrameOptions"] == {"FrameOption": "DENY", "Override": True}
+    assert sent["ReferrerPolicy"] == {"ReferrerPolicy": headers.REFERRER_POLICY, "Override": True}
+    hsts = sent["StrictTransportSecurity"]
+    assert f"max-age={hsts['AccessControlMaxAgeSec']}; includeSubDomains" == headers.HSTS and hsts["Override"]

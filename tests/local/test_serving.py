@@ -1,6 +1,7 @@
 """One origin, as CloudFront has it: the site bucket at its paths, the dynamic paths from Flask, hashed assets."""
 import re
 
+from portal import headers
 from tests.factories import make_posting
 
 
@@ -16,6 +17,11 @@ def test_bucket_objects_are_served_at_their_paths_with_their_headers(site):
     assert site.get("/jobs").status_code == 301 and site.get("/jobs").headers["Location"] == "/jobs/"
     assert site.get("/nothing/here/").status_code == 404
     assert site.client.post("/jobs/").status_code == 405
+    for path in ("/jobs/", "/nothing/here/", "/jobs"):  # as CloudFront's ResponseHeadersPolicy sends them
+        sent = site.get(path).headers
+        assert sent["Content-Security-Policy"] == headers.content_security_policy()
+        assert sent["X-Content-Type-Options"] == "nosniff" and sent["X-Frame-Options"] == "DENY"
+        assert "Strict-Transport-Security" not in sent, "local mode is plain http"
 
 
 def test_dynamic_paths_go_to_the_app(site):
