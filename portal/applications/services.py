@@ -201,6 +201,12 @@ def submit_application(
     return Submission(reference, [a.id for a in applications], status_token=status_token)
 
 
+def status_token_of(runtime, reference: str) -> str:
+    """The status link's token of a submission: made again from its reference with the secret, so that nothing
+    that carries the reference (the confirmation page's cookie) carries the token."""
+    return tokens.status_token(runtime.secret_key, reference)
+
+
 def submission_fingerprint(secret_key: str, postings: list[Posting], answers: ApplicationInput,
                            resume_key: str) -> str:
     """A keyed hash of everything a submission was sent with, kept on its marker: the token is bound to it."""

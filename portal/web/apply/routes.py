@@ -17,6 +17,8 @@ from portal.web.shared import (
 
 log = logging.getLogger(__name__)
 
+# How long after sending the confirmation page may show the status link, once.
+RECEIVED_LINK_SECONDS = 10 * 60
 RATE_LIMITED = ("We have received several applications from this address in a short time, so we cannot take "
                 "another just now. Your answers are still here: please try again later.")
 TOO_FAST = ("That was sent quicker than a person usually fills in this form. Your answers are still here: "
@@ -110,18 +112,26 @@ def apply(posting_id):
         log.warning("application not stored: %s", exc)
         # No further reads here: only the jobs already chosen are offered again, and the answers stay as typed.
         return _render(form, posting, 503, TRY_AGAIN, others=chosen[1:])
+    # The session cookie is signed, not encrypted: it carries the reference (not a secret), never the token.
     session["submission"] = {
         "reference": result.reference,
         "titles": [p.title for p in chosen],
-        "token": result.status_token,
         "notes": applying.benefits_notes(chosen, form.hours_max.data),
+        "link_until": int(clock.now().timestamp()) + RECEIVED_LINK_SECONDS,
     }
     return redirect(url_for("apply.received"), code=303)
 
 
 @bp.get("/received")
 def received():
-    return render_template("apply/received.html", submission=session.get("submission"))
+    """The confirmation. Its status link is shown once, right after sending: whoever next uses a shared computer
+    finds the thanks and the reference, and is told the link went by e-mail."""
+    submission = session.get("submission")
+    token = ""
+    if submission and submission.get("link_until", 0) > clock.now().timestamp():
+        token = applying.status_token_of(runtime(), submission["reference"])
+        session["submission"] = {**submission, "link_until": 0}
+    return render_template("apply/received.html", submission=submission, token=token)
 
 
 # The résumé goes straight to S3: a presigned POST under a key made here, then the magic-byte check (also the

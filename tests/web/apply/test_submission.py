@@ -1,8 +1,11 @@
 """Applying to several postings at once: ranked records, one submission, a status item, and the checks by place."""
+import datetime
+import re
+
 import botocore.awsrequest
 import pytest
 
-from portal import keys
+from portal import clock, keys
 from portal.applications import tokens
 from portal.applications.repository import ApplicationRepository
 from tests.helpers import applications_in_order, send_application, status_token_of
@@ -133,3 +136,39 @@ def test_new_questions_explain_bad_answers_at_the_field(client, three_postings, 
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
     assert f'id="{field}-error"' in html and message in html and f'href="#{field}"' in html
+
+
+def _session_cookie_payload(client) -> str:
+    """What anyone with the browser can read of the session cookie: it is signed, not encrypted."""
+    import base64
+    import zlib
+
+    value = client.get_cookie("session").value
+    compressed = value.startswith(".")
+    payload = value.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return (zlib.decompress(raw) if compressed else raw).decode()
+
+
+def test_the_status_link_never_sits_in_the_cookie_and_is_shown_once_shortly_after_sending(
+        app, three_postings, main_table, monkeypatch):
+    client = app.test_client()
+    assert send_application(client, three_postings[0]).status_code == 303
+    readable = _session_cookie_payload(client)
+    assert '"reference"' in readable and '"token"' not in readable
+    first = client.get("/apply/received").get_data(as_text=True)
+    assert "Thank you: your application is in" in first
+    token = re.search(r'href="/applications/([A-Za-z0-9_-]+)"', first).group(1)
+    status, _ = _submission_apps(main_table, token)
+    assert token not in _session_cookie_payload(client)
+    # The next person at this computer, or the applicant reloading: the thanks and the reference, no link.
+    again = client.get("/apply/received").get_data(as_text=True)
+    assert status["reference"] in again and "/applications/" not in again
+    assert "We have e-mailed you the link" in again
+
+    late = app.test_client()
+    assert send_application(late, three_postings[0]).status_code == 303
+    sent_at = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: sent_at + datetime.timedelta(minutes=11))
+    page = late.get("/apply/received").get_data(as_text=True)
+    assert "Thank you" in page and "/applications/" not in page
