@@ -62,11 +62,15 @@ class AccountRepository:
         return int(resp["Attributes"]["attempts"])
 
     def list_members(self, team_id: str) -> list[dict]:
-        """Membership items of a team: email, role, active, open_count (applications assigned and still open)."""
+        """Membership items of a team: email, role, active, open_count (applications assigned and still open).
+
+        Only whole ones: the pipeline's counter update makes an item of just open_count for someone removed from
+        the team meanwhile (portal/pipeline/repository.py), and no page may fail on it.
+        """
         resp = self.table.query(
             KeyConditionExpression=Key("pk").eq(keys.team(team_id)["pk"]) & Key("sk").begins_with(keys.MEMBER_PREFIX)
         )
-        return resp["Items"]
+        return [item for item in resp["Items"] if isinstance(item.get("email"), str) and item["email"]]
 
     def put_team(self, team: Team) -> None:
         self.table.put_item(Item={**keys.team(team.id), "entity": "team", "id": team.id, "name": team.name})

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime
 
-from flask import Flask, request
+from flask import Flask, Request, jsonify, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from portal.applications.resumes import upload_origin
 from portal.headers import security_headers
@@ -29,7 +31,49 @@ from portal.settings import Settings
 UPLOADING_BLUEPRINTS = frozenset({"apply", "status"})
 
 
+# Nothing the portal takes is larger: résumés go straight to S3. Larger bodies get 413 before any parsing.
+MAX_BODY_BYTES = 1024 * 1024
+# The API's bodies are two levels deep; a deeper one is malformed, and 10,000 levels would exhaust the stack.
+MAX_JSON_DEPTH = 8
+TOO_LARGE = ("What you sent is larger than we accept (1 MB). Shorten the longest answer and send it again; a résumé "
+             "is uploaded on its own.")
+
+
+class PortalJSON(DefaultJSONProvider):
+    def loads(self, s, **kwargs):
+        """JSON too deep for the parser is malformed: a ValueError (not a RecursionError, a 500), which
+        request.get_json turns into a 400, or None when asked to be silent."""
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deep") from None
+
+
+class PortalRequest(Request):
+    def get_json(self, force=False, silent=False, cache=True):
+        """A body deeper than any the portal takes is malformed too."""
+        value = super().get_json(force=force, silent=silent, cache=cache)
+        if _depth(value) > MAX_JSON_DEPTH:
+            if silent:
+                return None
+            raise BadRequest("The JSON body is nested too deep.")
+        return value
+
+
+def _depth(value) -> int:
+    deepest, level = 0, [(value, 1)]
+    while level:
+        node, depth = level.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, depth)
+            level.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
 class PortalFlask(Flask):
+    json_provider_class = PortalJSON
+    request_class = PortalRequest
+
     def log_exception(self, exc_info) -> None:
         """Flask logs the path of a request that failed; paths carry status tokens and ids, so this logs the
         route's pattern instead (``/applications/<token>/withdraw``): where it failed, never whose it was."""
@@ -55,6 +99,7 @@ def create_app(test_config: dict | None = None, runtime: Runtime | None = None) 
         SESSION_COOKIE_SECURE=not cfg.local_mode,  # local mode is plain http on loopback
         SESSION_REFRESH_EACH_REQUEST=True,
         WTF_CSRF_TIME_LIMIT=cfg.form_time_limit_seconds,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
     )
     app.extensions["portal"] = runtime
 
@@ -94,6 +139,17 @@ def create_app(test_config: dict | None = None, runtime: Runtime | None = None) 
         response.headers.update(uploading_headers if request.blueprint in UPLOADING_BLUEPRINTS else plain_headers)
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    @app.errorhandler(HTTPException)
+    def explain_http_error(exc: HTTPException):
+        """The API and every JSON request get the error in JSON, as their clients parse it; pages keep werkzeug's
+        plain page."""
+        if exc.code == 413:
+            exc.description = TOO_LARGE
+        if request.path.startswith("/api/") or request.is_json:
+            kept = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}  # Allow
+            return jsonify(error=exc.description), exc.code, kept
+        return exc.get_response()
 
     @app.get("/healthz")
     def healthz():

@@ -11,9 +11,24 @@ from wtforms.fields import DateField, EmailField, TelField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal import geo
+from portal import geo, text
 from portal.applications.models import CONTACT_METHODS, MAX_POSTINGS_PER_SUBMISSION
 from portal.postings.models import PROGRAMMES, SHIFTS, WORKPLACES
+
+
+class PortalForm(FlaskForm):
+    """Every form of the portal: what a field holds is also refused, next to that field, when no page, feed,
+    e-mail or CSV could carry it (portal/text.py). tests/web/test_forms.py checks that every form is one."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            values = field.data if isinstance(field.data, list) else [field.data]
+            multiline = isinstance(field, TextAreaField)
+            if any(isinstance(v, str) and text.unshowable(v, multiline) for v in values):
+                field.errors = [*field.errors, text.UNSHOWABLE]
+                valid = False
+        return valid
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -52,7 +67,7 @@ def _optional_date(label: str, description: str = "") -> IsoDateField:
     return IsoDateField(label, [Optional()], description=description)
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(PortalForm):
     """Hours, shifts, start and term dates: asked when applying, and changeable later on the status page."""
 
     hours_min = IntegerField(

@@ -42,6 +42,15 @@ def safe_next(target: str | None, inside: str = "/admin/") -> str | None:
     return target
 
 
+def json_object() -> dict:
+    """The request's JSON body, which must be an object: 400 (in JSON) when it is not JSON, malformed, too deep
+    (portal/web/__init__.py's PortalJSON) or a list."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, "The body must be a JSON object.")
+    return body
+
+
 def cursor_codec() -> CursorCodec:
     return CursorCodec(runtime().secret_key)
 
@@ -108,7 +117,7 @@ def check_resume_upload():
     """POST /apply/resume/check and /api/resume-uploads/check: the file's first bytes must prove it a PDF or DOCX.
     Returns the token the form (or the API client) then sends."""
     try:
-        token, label = resumes.check_uploaded(runtime(), str((request.get_json(silent=True) or {}).get("upload", "")))
+        token, label = resumes.check_uploaded(runtime(), str(json_object().get("upload", "")))
     except resumes.ResumeRefused as exc:
         return jsonify(error=str(exc)), 422
     return jsonify(upload=token, label=label)

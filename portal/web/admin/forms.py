@@ -1,7 +1,6 @@
 """Forms of the admin pages."""
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField, IntegerField, PasswordField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
     TextAreaField,
@@ -12,21 +11,21 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal.accounts.models import ROLES
 from portal.applications.queues import FLAGS, SORTS
 from portal.postings.models import CATEGORIES, EMPLOYMENT_TYPES, PAY_UNITS, PROGRAMMES, SHIFTS, WORKPLACES
-from portal.web.forms import CheckboxesField, choices
+from portal.web.forms import CheckboxesField, PortalForm, choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = EmailField("E-mail address", [DataRequired("Enter your e-mail address.")], render_kw={"autocomplete": "username"})
     password = PasswordField(
         "Password", [DataRequired("Enter your password.")], render_kw={"autocomplete": "current-password"}
     )
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(PortalForm):
     """Empty but for its CSRF token: signing out changes state, so it is a POST."""
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(PortalForm):
     """The filters of a queue. Read from the query string (a GET form: filtering changes nothing, so no CSRF)."""
 
     class Meta:
@@ -56,7 +55,7 @@ class QueueFilterForm(FlaskForm):
             raise ValidationError("The end date must be on or after the start date.")
 
 
-class MoveForm(FlaskForm):
+class MoveForm(PortalForm):
     to_stage = HiddenField()
     version = HiddenField()
     reason = TextAreaField("Reason", [Length(max=500, message="Keep the reason to 500 characters or fewer.")],
@@ -64,31 +63,31 @@ class MoveForm(FlaskForm):
     next = HiddenField()
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PortalForm):
     body = TextAreaField("Add a note", [DataRequired("Write the note before adding it."),
                                         Length(max=2000, message="Keep a note to 2000 characters or fewer.")])
 
 
-class TagForm(FlaskForm):
+class TagForm(PortalForm):
     tags = StringField("Add tags", [DataRequired("Enter at least one tag, like night-ok or call-back.")],
                        description="Separate tags with commas.")
 
 
-class RemoveTagForm(FlaskForm):
+class RemoveTagForm(PortalForm):
     tag = HiddenField()
 
 
-class RatingForm(FlaskForm):
+class RatingForm(PortalForm):
     rating = RadioField("Rating", choices=choices((str(n), str(n)) for n in range(1, 6)),
                         validators=[InputRequired("Choose a rating from 1 to 5.")])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(PortalForm):
     version = HiddenField()
     assignee = SelectField("Assign to", choices=[])
 
 
-class BulkForm(FlaskForm):
+class BulkForm(PortalForm):
     selected = SelectMultipleField("Selected applications", choices=[], validate_choice=False)
     action = SelectField("Action", choices=choices([("", "Choose an action"), ("move", "Move to stage"),
                                                     ("reject", "Reject"), ("assign", "Assign to"), ("tag", "Add tags")]))
@@ -112,7 +111,7 @@ class BulkForm(FlaskForm):
             raise ValidationError("Select at least one application.")
 
 
-class PostingForm(FlaskForm):
+class PostingForm(PortalForm):
     """Every field of a posting; the public rules (remote states, pay range with a unit) are checked in editing.py."""
 
     title = StringField("Job title", [DataRequired("Enter the job title."), Length(max=120, message="Use 120 characters or fewer.")])
@@ -149,11 +148,11 @@ class PostingForm(FlaskForm):
                                 description="Separate paragraphs with an empty line.", render_kw={"rows": 8})
 
 
-class PostingActionForm(FlaskForm):
+class PostingActionForm(PortalForm):
     """Publish, close and duplicate: a button and its CSRF token."""
 
 
-class AccountForm(FlaskForm):
+class AccountForm(PortalForm):
     email = EmailField("E-mail address", [DataRequired("Enter their e-mail address.")])
     name = StringField("Full name", [DataRequired("Enter their name."), Length(max=120, message="Use 120 characters or fewer.")])
     role = RadioField("Role", [InputRequired("Choose a role.")], choices=choices(ROLES.items()), default="recruiter")
@@ -168,7 +167,7 @@ class AccountForm(FlaskForm):
             raise ValidationError("Choose at least one team for a recruiter.")
 
 
-class TeamForm(FlaskForm):
+class TeamForm(PortalForm):
     team_id = StringField("Team id", [DataRequired("Enter a short id, like fulfillment-south."),
                                       Regexp(r"^[a-z0-9][a-z0-9-]{1,39}$", message="Use 2 to 40 lower-case letters, digits and hyphens.")],
                           description="Used in addresses; it cannot be changed later.")

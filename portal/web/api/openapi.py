@@ -97,7 +97,8 @@ def document() -> dict:
             "/api/applications": {"post": {
                 "operationId": "apply",
                 "parameters": [{"name": "Idempotency-Key", "in": "header", "required": True,
-                                "schema": {"type": "string", "minLength": 16, "maxLength": 64}}],
+                                "schema": {"type": "string", "minLength": 16, "maxLength": 64,
+                                           "pattern": "^[ -~]{16,64}$"}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": APPLICATION_REQUEST}}},
                 "responses": {
                     "201": _json(SUBMISSION, "Applied"),

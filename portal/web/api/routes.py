@@ -17,7 +17,7 @@ from portal.web.api import bp
 from portal.web.api.openapi import document
 from portal.web.forms import ApplyForm
 from portal.web.shared import (
-    answers_from, check_resume_upload, checked_resume, cursor_codec, rate_limits, runtime, settings,
+    answers_from, check_resume_upload, checked_resume, cursor_codec, json_object, rate_limits, runtime, settings,
     start_resume_upload,
 )
 
@@ -87,11 +87,10 @@ def apply():
     if not request.is_json:
         return _error("Send the application as application/json.", 415)
     key = request.headers.get("Idempotency-Key", "")
-    if not 16 <= len(key) <= 64:
-        return _error("Send an Idempotency-Key header of 16 to 64 characters, the same on every retry.", 400)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _error("The body must be a JSON object.", 400)
+    if not 16 <= len(key) <= 64 or not (key.isascii() and key.isprintable()):
+        return _error("Send an Idempotency-Key header of 16 to 64 printable ASCII characters, the same on every "
+                      "retry.", 400)
+    body = json_object()
     ids = body.get("posting_ids")
     if not isinstance(ids, list) or not 1 <= len(ids) <= 5 or not all(isinstance(i, str) and i for i in ids):
         return _error("Answers need fixing.", 422, {"posting_ids": "List from 1 to 5 posting ids, first choice first."})

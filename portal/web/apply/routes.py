@@ -3,7 +3,7 @@ import datetime
 import logging
 import secrets
 
-from flask import abort, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, jsonify, redirect, render_template, session, url_for
 
 from portal import clock, geo
 from portal.applications import resumes, spam
@@ -12,7 +12,7 @@ from portal.postings import services as postings
 from portal.web.apply import bp
 from portal.web.forms import ApplyForm
 from portal.web.shared import (
-    answers_from, check_resume_upload, checked_resume, rate_limits, runtime, settings, start_resume_upload,
+    answers_from, check_resume_upload, checked_resume, json_object, rate_limits, runtime, settings, start_resume_upload,
 )
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ bp.add_url_rule("/resume/check", "resume_check", check_resume_upload, methods=["
 @bp.post("/place")
 def place():
     """The state and position of a ZIP code, for the form's live checks. POST, so the ZIP stays out of URLs and logs."""
-    found = geo.lookup_zip(str((request.get_json(silent=True) or {}).get("zip", "")))
+    found = geo.lookup_zip(str(json_object().get("zip", "")))
     if found is None:
         return jsonify(error="Enter a real five-digit US ZIP code, like 98101."), 404
     return jsonify(zip=found.zip, city=found.city, state=found.state, state_name=geo.state_name(found.state),

@@ -1,12 +1,11 @@
 """Forms of the status page: availability (the same questions as when applying), withdraw and erase."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired
 
 from portal.applications.stages import parse_versions
-from portal.web.forms import AvailabilityForm
+from portal.web.forms import AvailabilityForm, PortalForm
 
 
 class AvailabilityUpdateForm(AvailabilityForm):
@@ -17,12 +16,12 @@ class AvailabilityUpdateForm(AvailabilityForm):
         return parse_versions((self.versions.data or "").split(","))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(PortalForm):
     application_id = HiddenField()
     version = HiddenField()
 
 
-class EraseForm(FlaskForm):
+class EraseForm(PortalForm):
     confirm = BooleanField(
         "I understand that this erases all my applications, my résumé and my answers, and cannot be undone",
         [DataRequired("Tick the box to confirm that you want to erase everything.")],

@@ -179,3 +179,24 @@ def test_the_export_is_the_filtered_view_with_formulas_neutralised(signed_in, qu
     assert all(r[6] == "Night Picker" for r in rows[1:])
     assert not any(cell.startswith(("=", "+", "@")) for r in rows[1:] for cell in r)
     assert signed_in("south").get("/admin/queues/north/export.csv").status_code == 404
+
+
+def test_a_member_record_nobody_expected_breaks_no_page_and_is_never_assigned(runtime, signed_in, queue, main_table):
+    """What the pipeline's open_count update leaves for someone removed from the team meanwhile: no e-mail."""
+    from portal import keys
+    from portal.pipeline import routing
+
+    main_table.update_item(Key=keys.team_member("north", "gone@example.com"), UpdateExpression="ADD open_count :one",
+                           ExpressionAttributeValues={":one": 1})
+    members = runtime.accounts.list_members("north")
+    assert members and all(m["email"] for m in members)
+    assert routing.least_loaded(members) != "gone@example.com"
+    client = signed_in("north")
+    page = client.get("/admin/queues/north/")
+    assert page.status_code == 200 and "gone@example.com" not in page.get_data(as_text=True)
+    assert client.get(f"/admin/applications/{queue['apps'][5].id}").status_code == 200
+    refused = client.post("/admin/queues/north/bulk", data={
+        "csrf_token": csrf_token(client), "action": "assign", "assignee": "gone@example.com",
+        "selected": [f"{queue['apps'][5].id}:1"]})
+    assert refused.status_code in (200, 422) and "1 of 1 done." not in refused.get_data(as_text=True)
+    assert ApplicationRepository(main_table).get(queue["apps"][5].id).assignee != "gone@example.com"

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 from portal.applications.repository import ApplicationRepository
 from portal.postings.models import CLOSED, DRAFT
 from portal.postings.repository import PostingRepository
+from portal.text import UNSHOWABLE
 from tests.factories import apply_form, make_posting
 from tests.helpers import hidden_fields
 
@@ -27,6 +28,13 @@ def _form(client, posting_id):
 
 def _team_apps(main_table):
     return ApplicationRepository(main_table).list_for_team("apply-team", 100).items
+
+
+def test_line_breaks_and_tabs_are_kept_in_a_paragraph(client, posting, main_table):
+    sent = "Step-free entrance, please.\r\n\tAnd a seat at the station."
+    resp = client.post(f"/apply/{posting.id}", data={**_form(client, posting.id), **apply_form(accommodation=sent)})
+    assert resp.status_code == 303
+    assert _team_apps(main_table)[0].preferences.circumstances["accommodation"] == sent
 
 
 def test_good_application_is_stored_and_confirmed(client, posting, main_table):
@@ -79,6 +87,11 @@ def test_the_same_form_sent_again_with_other_answers_is_refused_and_keeps_them(c
         ({"hours_min": "0"}, "hours_min", "Enter a number from 1 to 80."),
         ({"shifts": []}, "shifts", "Choose at least one shift you can work."),
         ({"workplace": ""}, "workplace", "Choose remote, on-site or hybrid."),
+        # Control characters: a NUL, a header break in a one-line answer, a vertical tab in a paragraph.
+        ({"name": "Ada\x00 Okafor"}, "name", UNSHOWABLE),
+        ({"name": "Ada Okafor\r\nBcc: someone@example.com"}, "name", UNSHOWABLE),
+        ({"accommodation": "Step-free\x0b entrance"}, "accommodation", UNSHOWABLE),
+        ({"accommodation": "Step-free entrance\ufffe"}, "accommodation", UNSHOWABLE),
     ],
 )
 def test_bad_input_is_explained_at_the_field_and_everything_typed_is_kept(client, posting, main_table, overrides, field, message):
