@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime
 import email.utils
-from xml.sax.saxutils import escape
+import re
+from xml.sax.saxutils import escape as _escape
 
 from portal.postings.models import CATEGORIES, EMPLOYMENT_TYPES, REMOTE, Posting
-from portal.site.jsonld import ORGANIZATION
+from portal.site.jsonld import ORGANIZATION, description_html
 
 # Pay in the index is an hourly equivalent, so "at least $18 an hour" compares like with like (40-hour weeks).
 HOURS_PER_UNIT = {"HOUR": 1, "WEEK": 40, "MONTH": 173.33, "YEAR": 2080}
@@ -34,6 +35,15 @@ def search_record(posting: Posting) -> dict:
         "sl": posting.shifts_label,
         "v": posting.valid_through,
     }
+
+
+# Characters XML 1.0 cannot carry, even in CDATA. The forms refuse them, but one in a stored posting must not
+# make a whole feed unreadable, so they are dropped here too.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def escape(text: str) -> str:
+    return _escape(_NOT_XML.sub("", str(text)))
 
 
 def _rfc822(day: str) -> str:
@@ -65,7 +75,7 @@ def rss(records: list[dict], base_url: str, now: datetime.datetime) -> str:
 
 def _cdata(text: str) -> str:
     # Line breaks become spaces (none of these values depends on them), so each <job> is one line of a part.
-    text = str(text).replace("\r", " ").replace("\n", " ")
+    text = _NOT_XML.sub("", str(text)).replace("\r", " ").replace("\n", " ")
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
@@ -91,7 +101,7 @@ def indeed_jobs(p: Posting, base_url: str) -> str:
         ("sourcename", ORGANIZATION),
     ]
     rest = [
-        ("description", "".join(f"<p>{para}</p>" for para in p.description.split("\n\n") if para.strip())),
+        ("description", description_html(p.description)),
         ("salary", p.pay_label),
         ("jobtype", ", ".join(EMPLOYMENT_TYPES.get(t, t).lower() for t in p.employment_types)),
         ("category", CATEGORIES.get(p.category, p.category)),

@@ -21,7 +21,7 @@ def job_posting(posting: Posting, base_url: str) -> dict:
         "@context": "https://schema.org/",
         "@type": "JobPosting",
         "title": posting.title,
-        "description": "".join(f"<p>{_html_text(p)}</p>" for p in posting.description.split("\n\n") if p.strip()),
+        "description": description_html(posting.description),
         "datePosted": posting.date_posted,
         "hiringOrganization": {"@type": "Organization", "name": ORGANIZATION, "sameAs": base_url + "/"},
         "identifier": {"@type": "PropertyValue", "name": ORGANIZATION, "value": posting.id},
@@ -51,6 +51,12 @@ def job_posting(posting: Posting, base_url: str) -> dict:
                         "addressRegion": address.state, "postalCode": address.zip, "addressCountry": "US"},
         }
     return data
+
+
+def description_html(text: str) -> str:
+    """A recruiter's plain-text description as the HTML that Google and Indeed read: one <p> per paragraph and
+    every character of the text escaped, so markup typed into a posting is shown as text, never run."""
+    return "".join(f"<p>{_html_text(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
 
 
 def _html_text(text: str) -> str:
