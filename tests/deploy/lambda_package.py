@@ -50,7 +50,8 @@ def stage_setting(stage: str, name: str):
 
 
 def invoke(task_root: Path, libs: Path, events: list[dict], env: dict, stage: str = "dev") -> dict:
-    """Invoke the package's handler with each event in one fresh, isolated process; returns results and cold time.
+    """Invoke the package's handler with each event in one fresh, isolated process; returns results, cold time
+    and everything the process wrote ("log").
 
     The process gets what Lambda would give the stage's function: its aws_environment_variables, plus ``env``
     (credentials, and the emulator's endpoint here).
@@ -76,7 +77,8 @@ def invoke(task_root: Path, libs: Path, events: list[dict], env: dict, stage: st
         )
         if proc.returncode != 0:
             raise RuntimeError(f"the package's process failed:\n{proc.stderr[-4000:]}")
-        return json.loads(results_path.read_text())
+        # What the function wrote is what CloudWatch Logs would keep.
+        return {**json.loads(results_path.read_text()), "log": proc.stdout + proc.stderr}
 
 
 def api_gateway_event(method: str, path: str, *, headers: dict | None = None, body: str | None = None,

@@ -168,3 +168,29 @@ def test_the_schedule_closes_a_posting_past_its_date_and_rebuilds_the_feeds_in_t
 def _fields_of(html: str) -> list[str]:
     """The names of a form's fields: what must match between the Lambda answer and the app's."""
     return sorted(set(re.findall(r'name="([^"]+)"', html)) - {"csrf_token"})
+
+
+def test_the_functions_log_no_token_and_no_personal_data(package, pipeline_package, portal_dev, lambda_env):
+    """What CloudWatch would keep from a status link's visits, a refused withdrawal, the API's status, a bad path
+    under the link, and the pipeline's run on the application: neither the token nor the applicant."""
+    table, posting = portal_dev["table"], portal_dev["posting"]
+    answers = make_answers(name="Quinn Logwatcher")
+    token = "tok-never-logged-" + "7" * 20
+    submitted = submit_application(portal_dev["runtime"], [posting], answers, token=token)
+    status_token = submitted.status_token
+    out = lambda_package.invoke(package["task_root"], package["libs"], [
+        lambda_package.api_gateway_event("GET", f"/applications/{status_token}", headers=VIA_CLOUDFRONT),
+        lambda_package.api_gateway_event("POST", f"/applications/{status_token}/withdraw", headers={
+            **VIA_CLOUDFRONT, "Content-Type": "application/x-www-form-urlencoded"}, body="version=%C2%B2"),
+        lambda_package.api_gateway_event("GET", f"/api/applications/{status_token}"),
+        lambda_package.api_gateway_event("GET", f"/applications/{status_token}/no-such-page"),
+    ], lambda_env)
+    assert [r["result"]["statusCode"] for r in out["results"]] == [200, 400, 200, 404]
+    item = table.get_item(Key=keys.application(submitted.application_ids[0]))["Item"]
+    pipeline = lambda_package.invoke(pipeline_package["task_root"], pipeline_package["libs"], [
+        lambda_package.stream_event(table, "INSERT", new=item)], lambda_env, stage="dev_pipeline")
+    assert pipeline["results"][0] == {"result": {"batchItemFailures": []}}
+    for log in (out["log"], pipeline["log"]):
+        for secret in (status_token, token, answers.contact.email, answers.contact.name, answers.contact.phone,
+                       submitted.reference):
+            assert secret not in log, f"{secret!r} in the log:\n{log[-2000:]}"
