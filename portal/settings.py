@@ -39,9 +39,11 @@ class Settings:
     pipeline_poll_seconds: float = 0.2
     expiry_interval_seconds: float = 60.0
     # Sign-in attempts allowed per 15 minutes, counted in DynamoDB (portal/accounts/services.py): per account
-    # from one address, and per address.
+    # from one address, and per address. Past login_free_failures wrong passwords for one account from one
+    # address, each further attempt waits twice as long as the one before (1 s, 2 s, 4 s ...).
     login_limit_per_account: int = 10
     login_limit_per_ip: int = 100
+    login_free_failures: int = 3
     queue_page_size: int = 50
     export_max_rows: int = 10_000
     resume_link_seconds: int = 120

@@ -2,9 +2,18 @@
 from __future__ import annotations
 
 from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
 
 from portal import keys
 from portal.accounts.models import Account, Team
+
+
+class MustWait(Exception):
+    """A sign-in counter asks for a wait: no attempt before ``until`` (epoch seconds)."""
+
+    def __init__(self, until: int):
+        super().__init__(until)
+        self.until = until
 
 
 class AccountRepository:
@@ -51,15 +60,29 @@ class AccountRepository:
                 return sorted(found, key=lambda a: a.email)
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
-    def count_attempt(self, kind: str, identity_hash: str, window: str, expires_at: int) -> int:
-        """Add one sign-in attempt to the counter of this window and return the new count (atomic ADD)."""
-        resp = self.table.update_item(
-            Key=keys.login_attempts(kind, identity_hash, window),
-            UpdateExpression="ADD attempts :one SET expires_at = if_not_exists(expires_at, :exp), entity = :e",
-            ExpressionAttributeValues={":one": 1, ":exp": expires_at, ":e": "login_attempts"},
-            ReturnValues="UPDATED_NEW",
-        )
+    def count_attempt(self, kind: str, identity_hash: str, window: str, expires_at: int, now: int) -> int:
+        """Add one sign-in attempt to the counter of this window and return the new count (atomic ADD).
+
+        Raises MustWait, counting nothing, while an earlier failure's wait (delay_attempts) still runs."""
+        try:
+            resp = self.table.update_item(
+                Key=keys.login_attempts(kind, identity_hash, window),
+                UpdateExpression="ADD attempts :one SET expires_at = if_not_exists(expires_at, :exp), entity = :e",
+                ConditionExpression="attribute_not_exists(wait_until) OR wait_until <= :now",
+                ExpressionAttributeValues={":one": 1, ":exp": expires_at, ":e": "login_attempts", ":now": now},
+                ReturnValues="UPDATED_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            raise MustWait(int(exc.response.get("Item", {}).get("wait_until", {}).get("N", now))) from None
         return int(resp["Attributes"]["attempts"])
+
+    def delay_attempts(self, kind: str, identity_hash: str, window: str, until: int) -> None:
+        """No attempt on this counter before ``until`` (epoch seconds)."""
+        self.table.update_item(Key=keys.login_attempts(kind, identity_hash, window),
+                               UpdateExpression="SET wait_until = :until", ExpressionAttributeValues={":until": until})
 
     def list_members(self, team_id: str) -> list[dict]:
         """Membership items of a team: email, role, active, open_count (applications assigned and still open).

@@ -7,6 +7,7 @@ import functools
 
 from portal import keys
 from portal.accounts.models import ADMIN, ROLES, Account, Team
+from portal.accounts.repository import MustWait
 from portal.audit import services as audit
 from portal.errors import FieldProblem
 
@@ -65,33 +66,78 @@ def may_sign_in(account: Account, *, local_mode: bool) -> bool:
 
 
 class TooManyAttempts(Exception):
-    """Too many sign-in attempts for this account or from this address in the current window."""
+    """Too many sign-in attempts for this account or from this address: try again in ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = max(1, retry_after)
 
 
 LOGIN_WINDOW_SECONDS = 15 * 60
 
 
-def count_login_attempt(runtime, email: str, ip: str, now: datetime.datetime) -> None:
-    """Count one sign-in attempt per account from this address, and per address; raise TooManyAttempts over
-    either limit.
-
-    The account's counter is per address too, so wrong passwords sent by someone else never lock its owner out:
-    guessing one account's password is limited per address, and every address's attempts per window.
-    The counters are DynamoDB items with a TTL, not process memory: on Lambda every request may meet a
-    different process. Attempts are counted before the password is checked, so guessing costs attempts.
-    """
+def _login_counters(runtime, email: str, ip: str, now: datetime.datetime):
+    """The two counters a sign-in attempt adds to: (kind, hashed identity, window, limit) each, and the window's
+    end. The account's counter is per address too, so wrong passwords sent by someone else never lock its owner
+    out."""
     cfg = runtime.settings
     window = int(now.timestamp()) // LOGIN_WINDOW_SECONDS
-    expires_at = (window + 2) * LOGIN_WINDOW_SECONDS
-    over = False
     address = ip or "unknown"
-    for kind, value, limit in (("account", f"{email.strip().lower()} from {address}", cfg.login_limit_per_account),
-                               ("ip", address, cfg.login_limit_per_ip)):
-        digest = keys.identity_hash(runtime.secret_key, f"login:{kind}:{value}")
-        if runtime.accounts.count_attempt(kind, digest, str(window), expires_at) > limit:
-            over = True
-    if over:
-        raise TooManyAttempts()
+    counters = [(kind, keys.identity_hash(runtime.secret_key, f"login:{kind}:{value}"), str(window), limit)
+                for kind, value, limit in (
+                    ("account", f"{email.strip().lower()} from {address}", cfg.login_limit_per_account),
+                    ("ip", address, cfg.login_limit_per_ip))]
+    return counters, (window + 1) * LOGIN_WINDOW_SECONDS
+
+
+def count_login_attempt(runtime, email: str, ip: str, now: datetime.datetime) -> int:
+    """Count one sign-in attempt per account from this address, and per address, and return the account's count;
+    raise TooManyAttempts over either limit, or while an earlier failure's wait (login_failed) runs.
+
+    Guessing one account's password is slowed and then stopped per address, and every address's attempts per
+    window are limited. The counters are DynamoDB items with a TTL, not process memory: on Lambda every request
+    may meet a different process. Attempts are counted before the password is checked, so guessing costs
+    attempts; an attempt refused for its wait is not counted, so waiting as asked always gets a turn.
+    """
+    counters, window_end = _login_counters(runtime, email, ip, now)
+    stamp = int(now.timestamp())
+    retry_after, counts = 0, []
+    for kind, digest, window, limit in counters:
+        try:
+            counts.append(runtime.accounts.count_attempt(kind, digest, window, window_end + LOGIN_WINDOW_SECONDS,
+                                                         stamp))
+        except MustWait as wait:
+            retry_after = max(retry_after, wait.until - stamp)
+            counts.append(0)
+            continue
+        if counts[-1] > limit:
+            retry_after = max(retry_after, window_end - stamp)
+    if retry_after:
+        raise TooManyAttempts(retry_after)
+    return counts[0]
+
+
+def sign_in(runtime, email: str, password: str, ip: str, now: datetime.datetime) -> Account | None:
+    """The account for these credentials, or None, with the attempt counted and a wrong password's wait set;
+    raises TooManyAttempts (the password unchecked) while this account, from this address, or the address must
+    wait."""
+    attempts = count_login_attempt(runtime, email, ip, now)
+    account = authenticate(runtime, email, password)
+    if account is None:
+        login_failed(runtime, email, ip, now, attempts)
+    return account
+
+
+def login_failed(runtime, email: str, ip: str, now: datetime.datetime, attempts: int) -> None:
+    """A wrong password, the account's ``attempts``-th from this address in the window: past the free ones, the
+    next attempt from here waits 1 s, then 2 s, 4 s and so on (to the window's end at most)."""
+    beyond = attempts - runtime.settings.login_free_failures
+    if beyond <= 0:
+        return
+    counters, _ = _login_counters(runtime, email, ip, now)
+    kind, digest, window, _ = counters[0]
+    wait = min(2 ** (beyond - 1), LOGIN_WINDOW_SECONDS)
+    runtime.accounts.delay_attempts(kind, digest, window, int(now.timestamp()) + wait)
 
 
 class AccountRefused(FieldProblem):

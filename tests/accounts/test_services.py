@@ -62,6 +62,32 @@ def test_sign_in_attempts_are_counted_per_account_from_each_address_and_per_addr
     services.count_login_attempt(limited, "other.svc@example.com", "192.0.2.12", now)
 
 
+def test_wrong_passwords_past_the_free_ones_make_the_next_attempt_wait_twice_as_long_each_time(runtime):
+    AccountRepository(runtime.main_table).put(make_account("backoff.svc@example.com"))
+    slowed = with_settings(runtime, login_limit_per_account=100, login_free_failures=3)
+    start = datetime.datetime(2026, 12, 2, 11, 0, 1, tzinfo=datetime.timezone.utc)
+
+    def attempt(after: float, password="wrong", ip="192.0.2.30"):
+        return services.sign_in(slowed, "backoff.svc@example.com", password, ip,
+                                start + datetime.timedelta(seconds=after))
+
+    for n in range(3):
+        assert attempt(0) is None, "the first three wrong passwords are answered at once"
+    waited = 0
+    for wait in (1, 2, 4, 8):
+        assert attempt(waited) is None
+        with pytest.raises(services.TooManyAttempts) as refused:
+            attempt(waited, password=PASSWORD)
+        assert refused.value.retry_after == wait, "refused without the password being checked"
+        with pytest.raises(services.TooManyAttempts):
+            attempt(waited + wait - 1, password=PASSWORD)
+        waited += wait
+    assert attempt(waited + 15, ip="198.51.100.30", password=PASSWORD).email == "backoff.svc@example.com", (
+        "the owner, elsewhere, is not slowed")
+    assert attempt(waited, password=PASSWORD).email == "backoff.svc@example.com", (
+        "waiting as asked gets a turn: the refused attempts were not counted against it")
+
+
 def test_an_admin_creates_an_account_in_existing_teams_and_it_is_audited(runtime):
     admin = make_account("admin.svc@example.com", role="admin", teams=[])
     runtime.accounts.put(admin)

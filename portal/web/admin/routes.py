@@ -49,13 +49,13 @@ def admin_context():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
-    failed = limited = False
+    account, failed, retry_after = None, False, 0
     if form.validate_on_submit():
         try:
-            accounts.count_login_attempt(runtime(), form.email.data, request.remote_addr, clock.now())
-        except accounts.TooManyAttempts:
-            limited = True
-        account = None if limited else accounts.authenticate(runtime(), form.email.data, form.password.data)
+            account = accounts.sign_in(runtime(), form.email.data, form.password.data, request.remote_addr,
+                                       clock.now())
+        except accounts.TooManyAttempts as refused:
+            retry_after = refused.retry_after
         if account:
             session.clear()  # a fresh session at sign-in, nothing carried over from before
             session.permanent = True
@@ -65,9 +65,12 @@ def login():
             session["signed_in_at"] = int(time.time() * 1000)
             # Only paths inside the admin area, so the login page cannot be used to send people elsewhere.
             return redirect(safe_next(request.args.get("next")) or url_for("admin.index"), code=303)
-        failed = not limited
-    status = 429 if limited else 401 if failed else (422 if form.errors else 200)
-    return render_template("admin/login.html", form=form, failed=failed, limited=limited), status
+        failed = not retry_after
+    if retry_after:
+        return render_template("admin/login.html", form=form, retry_after=retry_after), 429, {
+            "Retry-After": str(retry_after)}
+    status = 401 if failed else (422 if form.errors else 200)
+    return render_template("admin/login.html", form=form, failed=failed), status
 
 
 @bp.post("/logout")
