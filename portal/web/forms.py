@@ -3,9 +3,9 @@ checkbox group and choices (admin too). Every field, its label and the message n
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+import wtforms
 from wtforms import (
-    BooleanField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
-    TextAreaField,
+    BooleanField, HiddenField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField,
 )
 from wtforms.fields import DateField, EmailField, TelField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -28,7 +28,42 @@ class PortalForm(FlaskForm):
             if any(isinstance(v, str) and text.unshowable(v, multiline) for v in values):
                 field.errors = [*field.errors, text.UNSHOWABLE]
                 valid = False
+            # Shown again in the field without them (some fields render their data, others what was sent).
+            if isinstance(field.data, str) and text.unshowable(field.data, multiline):
+                field.data = text.shown(field.data, multiline)
+            if any(isinstance(v, str) and text.unshowable(v, multiline) for v in field.raw_data or ()):
+                field.raw_data = [text.shown(v, multiline) if isinstance(v, str) else v for v in field.raw_data]
         return valid
+
+
+# More digits than any hours, pay, score or version means. A longer number would reach WTForms' NumberRange,
+# which turns it into a float (an OverflowError past 1e308), and a signalling NaN cannot be compared at all.
+MAX_NUMBER_CHARACTERS = 15
+NOT_A_NUMBER = "Enter a number, like 20."
+
+
+def _number_text(valuelist) -> None:
+    if valuelist and len(valuelist[0].strip()) > MAX_NUMBER_CHARACTERS:
+        raise ValueError(NOT_A_NUMBER)
+
+
+class IntegerField(wtforms.IntegerField):
+    """The portal's whole-number field: refuses what no person types for a number, with a message, not a 500."""
+
+    def process_formdata(self, valuelist):
+        _number_text(valuelist)
+        super().process_formdata(valuelist)
+
+
+class DecimalField(wtforms.DecimalField):
+    """The portal's decimal field: a finite number of a sensible length (no NaN, Infinity or 1e999)."""
+
+    def process_formdata(self, valuelist):
+        _number_text(valuelist)
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(NOT_A_NUMBER)
 
 
 def choices(pairs) -> list[SelectChoice]:

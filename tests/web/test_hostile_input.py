@@ -6,9 +6,12 @@ import json
 import pkgutil
 
 import pytest
+import wtforms
 from flask_wtf import FlaskForm
+from wtforms.fields.core import UnboundField
 
 import portal.web
+import portal.web.forms
 from portal.postings.repository import PostingRepository
 from portal.text import UNSHOWABLE, unshowable
 from portal.web.forms import PortalForm
@@ -37,6 +40,13 @@ def test_every_form_of_the_portal_refuses_unshowable_text():
     forms = [f for f in _all_subclasses(FlaskForm) if f.__module__.startswith("portal.")]
     assert len(forms) >= 15
     assert [f.__qualname__ for f in forms if not issubclass(f, PortalForm)] == []
+    numbers = {(form.__qualname__, name): field.field_class for form in forms for name, field in vars(form).items()
+               if isinstance(field, UnboundField)
+               and issubclass(field.field_class, (wtforms.IntegerField, wtforms.DecimalField))}
+    assert len(numbers) >= 8
+    ours = (portal.web.forms.IntegerField, portal.web.forms.DecimalField)
+    assert [where for where, cls in numbers.items() if cls not in ours] == [], (
+        "every number field is the portal's, which refuses numbers no one means")
 
 
 @pytest.mark.parametrize("text, multiline, refused", [

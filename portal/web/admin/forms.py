@@ -2,16 +2,15 @@
 from decimal import Decimal
 
 from wtforms import (
-    HiddenField, IntegerField, PasswordField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
-    TextAreaField,
+    HiddenField, PasswordField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField,
 )
-from wtforms.fields import DateField, DecimalField, EmailField
+from wtforms.fields import DateField, EmailField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from portal.accounts.models import ROLES
 from portal.applications.queues import FLAGS, SORTS
 from portal.postings.models import CATEGORIES, EMPLOYMENT_TYPES, PAY_UNITS, PROGRAMMES, SHIFTS, WORKPLACES
-from portal.web.forms import CheckboxesField, PortalForm, choices
+from portal.web.forms import CheckboxesField, DecimalField, IntegerField, PortalForm, choices
 
 
 class LoginForm(PortalForm):

@@ -60,6 +60,11 @@ def test_a_recruiter_creates_previews_publishes_closes_and_duplicates(signed_in,
     ({"workplace": "onsite", "zip": "00000"}, "Enter the site&#39;s real five-digit ZIP code"),
     ({"hours_min": "30", "hours_max": "20"}, "The most hours must be at least the fewest"),
     ({"title": ""}, "Enter the job title."),
+    # Numbers no person means: past a float's range, a signalling NaN, infinity (each was a 500).
+    ({"hours_min": "7" * 501}, "Enter a number, like 20."),
+    ({"pay_min": "sNaN"}, "Enter a number, like 20."),
+    ({"pay_max": "Infinity"}, "Enter a number, like 20."),
+    ({"pay_max": "1e309"}, "Pay is at most"),
 ])
 def test_the_public_rules_are_checked_and_the_form_keeps_what_was_typed(signed_in, overrides, message):
     resp = _create(signed_in("north"), **overrides)

@@ -8,9 +8,10 @@ from botocore.exceptions import ClientError
 from portal.applications.repository import ApplicationRepository
 from portal.postings.models import CLOSED, DRAFT
 from portal.postings.repository import PostingRepository
+from portal import text
 from portal.text import UNSHOWABLE
 from tests.factories import apply_form, make_posting
-from tests.helpers import hidden_fields
+from tests.helpers import hidden_fields, parse_errors
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +103,9 @@ def test_bad_input_is_explained_at_the_field_and_everything_typed_is_kept(client
     assert resp.status_code == 422
     assert f'id="{field}-error"' in html and message in html
     assert f'href="#{field}"' in html, "the summary links to the field"
+    assert parse_errors(html) == [], "a refused character is not put back into the page"
+    if message == UNSHOWABLE and field == "name":
+        assert f'value="{text.shown(overrides[field])}"' in html, "the rest of the answer is kept, as typed"
     for name in ("name", "email", "phone", "zip", "hours_min", "hours_max"):
         if name not in overrides and name != field:
             assert f'value="{data[name]}"' in html.replace("&#39;", "'").replace("&amp;", "&"), name
