@@ -8,7 +8,7 @@ PORT ?= 5000
 MOTO_PORT ?= 5055
 export PORT MOTO_PORT
 
-.PHONY: run test bench package debian-deps clean
+.PHONY: run test bench soak package debian-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(STAMP) debian-deps node_modules/.installed
 
 bench: $(STAMP) debian-deps node_modules/.installed
 	$(PY) bench/run.py
+
+# 200 applicants (SOAK_USERS) and a few recruiters for 60 s (SOAK_SECONDS) on gunicorn and moto, with locust; then
+# checks every accepted submission is stored and queued exactly once, and merges its figures into bench/results.json.
+soak: $(STAMP) debian-deps
+	$(PY) bench/soak.py
 
 # The Lambda zip for STAGE (default dev), from a lean venv of the runtime requirements only; prints its size.
 STAGE ?= dev

@@ -2,6 +2,7 @@
 
 - `stack deploy`: the CloudFormation stack of infra/template.yaml;
 - `site build | publish <id> | expire | feeds`: the static site;
+- `applications erase-expired`: the retention schedule's run (rejected and withdrawn applications past the period);
 - `users create`: an account, above all the first admin of a deployment;
 - `pipeline replay-dlq`: the stream's dead letters;
 - `seed-demo` (local mode only) and `origin-token` (for the stack's OriginVerifyToken).
@@ -20,7 +21,8 @@ def runtime():
 
 
 def init_app(app) -> None:
-    for command in (stack_group, site_group, users_group, pipeline_group, seed_demo_command, origin_token_command):
+    for command in (stack_group, site_group, applications_group, users_group, pipeline_group, seed_demo_command,
+                    origin_token_command):
         app.cli.add_command(command)
 
 
@@ -73,6 +75,24 @@ def expire_command():
     from portal.site import close_expired_postings
 
     click.echo(f"Closed {close_expired_postings(runtime())} expired postings.")
+
+
+applications_group = AppGroup("applications", help="Applicants' data: erasure after the retention period.")
+
+
+@applications_group.command("erase-expired")
+def erase_expired_command():
+    """Erase the rejected and withdrawn applications, with their résumés, past the retention period (what the
+    schedule does every hour)."""
+    from portal.applications.retention import erase_expired
+
+    run = erase_expired(runtime())
+    click.echo(f"Erased {run.erased} applications rejected or withdrawn before {run.cutoff}"
+               f" ({run.retention_months} months).")
+    if run.more:
+        click.echo("There is more to erase: run it again.")
+    if run.failed:
+        raise click.ClickException(f"{run.failed} submissions could not be erased now; the next run tries again.")
 
 
 users_group = AppGroup("users", help="Recruiter and admin accounts.")

@@ -46,12 +46,21 @@ Submissions from one IP or e-mail      Update     pk=RATE#<kind>#<hmac>#<window>
 EEO counts of a team (self-ID)         GetItem    pk=COUNTS#EEO#<team>, sk=COUNTS         table
 Self-ID answers of a submission        Put/Del    pk=SELFID#<submission id>               selfid table
 Erasures of one month (audit)          Query      pk=ERASURES#<yyyy-mm>                   table
+Rejected or withdrawn before a time    Query      gsi3pk=RETENTION#ENDED, sk < <time>     gsi3 (sparse: those only)
+Résumés still to delete (erasures)     Query      pk=RESUMES#ERASING                      table
+Last run of the retention schedule     GetItem    pk=RETENTION#RUN, sk=RETENTION          table
 =====================================  =========  ======================================  =============================
 
 Sort keys that list things newest first are ULIDs (or ``<date>#<id>``), so lexical order is time order.
 
 An application carries the index attributes of its current state, always written together through
 ``application_queue_keys`` (by the pipeline when it routes, and by every stage move), so the queues never disagree.
+
+gsi3 is overloaded: an open application sits there under its assignee ("my queue"), a rejected or withdrawn one
+under ``RETENTION#ENDED`` sorted by when it became so, which is how the retention schedule
+(portal/applications/retention.py) finds what to erase without a Scan. The two never meet: an application is
+either open or ended. Applications that ended before that index attribute existed lack it (see the retention
+module's docstring).
 """
 import hashlib
 import hmac
@@ -111,6 +120,17 @@ def team(team_id: str) -> dict:
 
 
 OPEN_STAGES = ("applied", "screened", "interview", "offer", "on_hold")  # still in somebody's queue
+# Erased by the retention schedule once the configured period has passed since they became so.
+RETENTION_STAGES = ("rejected", "withdrawn")
+RETENTION_INDEX = "gsi3"
+RETENTION_PARTITION = "RETENTION#ENDED"
+
+
+def retention_index(ended_at: str, application_id: str) -> dict:
+    """A rejected or withdrawn application in gsi3 (overloaded; see above), ordered by when it became so, so that
+    "ended before the cut-off" is one range of the sort key. One partition: its write rate is the rate of
+    rejections and withdrawals, far below what one index partition takes."""
+    return {"gsi3pk": RETENTION_PARTITION, "gsi3sk": f"{ended_at}#{application_id}"}
 
 # Filter indexes of the triage queues. Shifts and flags are lists, and an item sits in one partition per index,
 # so each shift and each flag has its own sparse index (an application is in the ones it has).
@@ -122,7 +142,7 @@ QUEUE_INDEX_ATTRIBUTES = tuple(f"gsi{n}{part}" for n in range(1, 17) for part in
 
 def application_queue_keys(team: str, stage: str, assignee: str | None, score: int | None, application_id: str,
                            *, posting_id: str | None = None, state: str | None = None, hours_max: int | None = None,
-                           shifts=(), flags=()) -> dict:
+                           shifts=(), flags=(), ended_at: str = "") -> dict:
     """The index attributes an application holds in this state; the ones missing from the result must be REMOVEd.
 
     gsi1: all of a team's applications. gsi2: the team's queue per stage. gsi3 ("my queue") only while the
@@ -130,11 +150,14 @@ def application_queue_keys(team: str, stage: str, assignee: str | None, score: i
     and hired applications thus leave the working queues but stay findable by stage. gsi5 .. gsi16: the filter
     indexes, per stage, from what the applicant answered (posting, state, most hours, shifts) and the pipeline's
     flags; pass them all (``portal.applications.stages.application_index_keys`` does) or they are removed.
+    gsi3 again, for the retention schedule, while the application is rejected or withdrawn: ``ended_at`` is when.
     """
     keys = {**team_applications_index(team, application_id),
             "gsi2pk": f"TEAM#{team}#STAGE#{stage}", "gsi2sk": application_id}
     if stage in OPEN_STAGES and assignee:
         keys.update(gsi3pk=assignee_partition(assignee), gsi3sk=application_id)
+    if stage in RETENTION_STAGES and ended_at:
+        keys.update(retention_index(ended_at, application_id))
     if stage in OPEN_STAGES and score is not None:
         keys.update(gsi4pk=f"TEAM#{team}#FIT#{stage}", gsi4sk=f"{int(score):03d}#{application_id}")
     if posting_id:
@@ -204,9 +227,12 @@ def counters(scope: str) -> dict:
     return {"pk": f"COUNTS#{scope}", "sk": "COUNTS"}
 
 
+STATUS_SK = "STATUS"
+
+
 def status(token_hash: str) -> dict:
     """The private status page of one submission, found by the hash of its token (the token is never stored)."""
-    return {"pk": f"STATUS#{token_hash}", "sk": "STATUS"}
+    return {"pk": f"STATUS#{token_hash}", "sk": STATUS_SK}
 
 
 def pipeline_effect(scope: str, effect: str) -> dict:
@@ -308,6 +334,21 @@ def selfid(submission_id: str) -> dict:
     return {"pk": f"SELFID#{submission_id}"}
 
 
-def erasure_audit(month: str, submission_id: str) -> dict:
-    """The record that a submission's data was erased at the applicant's request; it holds no personal data."""
-    return {"pk": f"ERASURES#{month}", "sk": submission_id}
+def erasure_audit(month: str, submission_id: str, application_id: str = "") -> dict:
+    """The record that a submission's data was erased (at the applicant's request, or by the retention schedule);
+    it holds no personal data. With ``application_id``: one application erased while others of the submission stay."""
+    return {"pk": f"ERASURES#{month}", "sk": f"{submission_id}#{application_id}" if application_id else submission_id}
+
+
+RESUMES_ERASING = "RESUMES#ERASING"
+
+
+def resume_erasing(resume_key: str) -> dict:
+    """A résumé whose submission is erased, written in the erasure's transaction and deleted once the S3 object
+    is: an erasure interrupted between the two is finished by the next retention run."""
+    return {"pk": RESUMES_ERASING, "sk": resume_key}
+
+
+def retention_run() -> dict:
+    """When the retention schedule last ran, and what it erased (shown to admins)."""
+    return {"pk": "RETENTION#RUN", "sk": "RETENTION"}

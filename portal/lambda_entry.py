@@ -1,7 +1,7 @@
 """The Lambda entry points: `handler` (Zappa's `lambda_handler` setting) and the schedule's functions.
 
-`handler` sends DynamoDB stream batches to the pipeline and the schedule's events to `expire_postings` and
-`rebuild_feeds`, all without Flask, and everything else (API Gateway requests) to Zappa, which serves the Flask app. Zappa 0.63 routes
+`handler` sends DynamoDB stream batches to the pipeline and the schedule's events to `expire_postings`,
+`rebuild_feeds` and `erase_expired_applications`, all without Flask, and everything else (API Gateway requests) to Zappa, which serves the Flask app. Zappa 0.63 routes
 a stream event to a function only when its exact eventSourceARN is listed in the "events" setting, and a table's
 stream ARN carries the time the stream was created, so it changes whenever the stack recreates the table. The
 template creates the trigger (Zappa's own passes no StartingPosition), and this entry recognises stream records
@@ -44,8 +44,23 @@ def rebuild_feeds(event, context):
     return {"written": rebuild(process_runtime())}
 
 
+def erase_expired_applications(event, context):
+    """The schedule (every hour): erases the rejected and withdrawn applications, with their résumés, whose
+    retention period has passed (portal/applications/retention.py), stopping in time to record the run."""
+    from portal.applications.retention import erase_expired
+    from portal.runtime import process_runtime
+
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    run = erase_expired(process_runtime(),
+                        out_of_time=(lambda: remaining() < RETENTION_RESERVE_MS) if remaining else (lambda: False))
+    return {"erased": run.erased, "failed": run.failed, "more": run.more}
+
+
+# What a retention run leaves of the function's time when it stops: enough for one submission and the record.
+RETENTION_RESERVE_MS = 15_000
+
 # zappa_settings.json names these in the pipeline stages' "events"; Zappa names each rule after its function.
-SCHEDULES = {f"{__name__}.{f.__name__}": f for f in (expire_postings, rebuild_feeds)}
+SCHEDULES = {f"{__name__}.{f.__name__}": f for f in (expire_postings, rebuild_feeds, erase_expired_applications)}
 
 
 def _scheduled_function(event):

@@ -54,7 +54,8 @@ class Settings:
     apply_limit_per_email_day: int = 10
     # Résumé uploads started per IP address an hour (each may put 5 MB in the bucket until it expires).
     resume_uploads_per_ip_hour: int = 20
-    # How long applications are kept, as the privacy notice on the form says.
+    # How long applications are kept, as the privacy notice on the form says: the retention schedule erases
+    # rejected and withdrawn ones this many months after they became so (portal/applications/retention.py).
     retention_months: int = 24
     # Named after the stack unless set: the tables, buckets and the stream's dead-letter queue (infra/template.yaml).
     main_table: str = ""

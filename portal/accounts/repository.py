@@ -44,6 +44,28 @@ class AccountRepository:
         self.table.update_item(Key=keys.account(email), UpdateExpression="SET sessions_valid_from = :t",
                                ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues={":t": before_ms})
 
+    def set_active(self, account: Account, active: bool, sessions_valid_from: int | None = None) -> bool:
+        """Activate or deactivate the account as it was read (False, changing nothing, if someone changed that
+        meanwhile), and its membership items; with ``sessions_valid_from``, end its sessions too. Attributes
+        updated in place, like end_sessions, so a sign-out meanwhile is kept."""
+        values = {":a": active, ":was": account.active}
+        update = "SET active = :a"
+        if sessions_valid_from is not None:
+            update += ", sessions_valid_from = :t"
+            values[":t"] = sessions_valid_from
+        try:
+            self.table.update_item(Key=keys.account(account.email), UpdateExpression=update,
+                                   ConditionExpression="attribute_exists(pk) AND active = :was",
+                                   ExpressionAttributeValues=values)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        for team_id in account.teams:
+            self.table.update_item(Key=keys.team_member(team_id, account.email), UpdateExpression="SET active = :a",
+                                   ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues={":a": active})
+        return True
+
     def get_by_id(self, account_id: str) -> Account | None:
         resp = self.table.query(IndexName="gsi1", KeyConditionExpression=Key("gsi1pk").eq(keys.ACCOUNTS)
                                 & Key("gsi1sk").eq(account_id))
@@ -76,7 +98,13 @@ class AccountRepository:
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
-            raise MustWait(int(exc.response.get("Item", {}).get("wait_until", {}).get("N", now))) from None
+            # DynamoDB returns the item that failed the condition; an emulator that does not is asked for it.
+            held = exc.response.get("Item", {}).get("wait_until", {}).get("N")
+            if held is None:
+                item = self.table.get_item(Key=keys.login_attempts(kind, identity_hash, window),
+                                           ConsistentRead=True).get("Item", {})
+                held = item.get("wait_until", now)
+            raise MustWait(int(held)) from None
         return int(resp["Attributes"]["attempts"])
 
     def delay_attempts(self, kind: str, identity_hash: str, window: str, until: int) -> None:

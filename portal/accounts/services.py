@@ -174,18 +174,21 @@ def list_teams(runtime) -> list[Team]:
     return runtime.accounts.list_teams()
 
 
-def toggle_active(runtime, actor: Account, account_id: str) -> Account | None:
-    """Deactivate or reactivate an account (signed out at its next request, which checks every time); None when
-    there is no such account. An admin cannot deactivate themselves (AccountRefused)."""
+def toggle_active(runtime, actor: Account, account_id: str, now_ms: int) -> Account | None:
+    """Deactivate or reactivate an account; None when there is no such account. Deactivating ends every session
+    signed in up to ``now_ms`` (wall-clock milliseconds), so reactivating later revives none of them; every
+    request checks the account, so they stop at once. Two admins toggling at once change it once. An admin
+    cannot deactivate themselves (AccountRefused)."""
     account = runtime.accounts.get_by_id(account_id)
     if account is None:
         return None
     if account.id == actor.id:
         raise AccountRefused("active", "You cannot deactivate your own account.")
-    changed = dataclasses.replace(account, active=not account.active)
-    runtime.accounts.put(changed)
-    audit.record(runtime, actor, "activated" if changed.active else "deactivated", audit.account_subject(account.id))
-    return changed
+    active = not account.active
+    if not runtime.accounts.set_active(account, active, None if active else now_ms + 1):
+        return runtime.accounts.get_by_id(account_id)  # someone else toggled it first: theirs stands
+    audit.record(runtime, actor, "activated" if active else "deactivated", audit.account_subject(account.id))
+    return runtime.accounts.get_by_id(account_id)
 
 
 def create_team(runtime, actor: Account, team_id: str, name: str) -> Team:

@@ -99,6 +99,8 @@ class Application:
     rank: int = 1  # the applicant's order of preference among the postings of one submission (1 = first choice)
     distance_miles: int | None = None  # on-site and hybrid roles: from the applicant's ZIP code to the site
     resume_key: str = ""  # S3 key of the checked résumé, when one was uploaded (never the file's name)
+    # When it became rejected or withdrawn: the retention period runs from then (portal/applications/retention.py).
+    ended_at: str = ""
 
     @property
     def stage_label(self) -> str:
@@ -134,4 +136,5 @@ class Application:
             rank=int(item.get("rank", 1)),
             distance_miles=int(item["distance_miles"]) if item.get("distance_miles") is not None else None,
             resume_key=item.get("resume_key", ""),
+            ended_at=item.get("ended_at", ""),
         )

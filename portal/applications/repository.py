@@ -155,8 +155,12 @@ class ApplicationRepository:
         extra = dict(extra or {})
         assignee = extra.get("assignee", application.assignee)
         score = extra.get("score", application.score)
-        flagged = dataclasses.replace(application, flags=list(extra.get("flags", application.flags)))
-        values = {**extra, "stage": to_stage, "updated_at": at, "moved_by": by, "stage_reason": reason.strip()}
+        # The retention period runs from the move that ended it; a move out again (if ever allowed) clears it.
+        ended_at = at if to_stage in keys.RETENTION_STAGES else ""
+        flagged = dataclasses.replace(application, flags=list(extra.get("flags", application.flags)),
+                                      ended_at=ended_at)
+        values = {**extra, "stage": to_stage, "updated_at": at, "moved_by": by, "stage_reason": reason.strip(),
+                  "ended_at": ended_at}
         return self._write_version(application, values, index_keys(flagged, to_stage, assignee, score))
 
     def write_assignee(self, application: Application, assignee: str | None, by: str, at: str) -> Application:
@@ -215,9 +219,9 @@ class ApplicationRepository:
         transact_write_items(self.table.meta.client, updates)
 
     def item_keys_of(self, application_id: str) -> list[dict]:
-        """Keys of every item of one application: the record itself and its stage history."""
+        """Keys of every item of one application: the record itself, its stage history and its notes."""
         keys_found, kwargs = [], {"KeyConditionExpression": Key("pk").eq(keys.application(application_id)["pk"]),
-                                  "ProjectionExpression": "pk, sk"}
+                                  "ProjectionExpression": "pk, sk", "ConsistentRead": True}
         while True:
             resp = self.table.query(**kwargs)
             keys_found += resp["Items"]
@@ -225,20 +229,87 @@ class ApplicationRepository:
                 return keys_found
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
-    def erase(self, deletes: list[dict], selfid_table: str, selfid_key: dict, audit_item: dict) -> None:
-        """Delete these main-table items and the self-ID item, and write the audit item, in one transaction.
+    def erase(self, deletes: list[dict], audit_items: list[dict], *, selfid: tuple[str, dict] | None = None,
+              guards: tuple[Application, ...] = (), resume_key: str = "") -> None:
+        """Delete these main-table items and ``selfid`` (the self-ID table's name and the item's key), and write
+        the audit items, in one transaction; with ``resume_key``, also a note that the résumé is still to be
+        deleted from S3 (``resumes_erasing``), which the caller forgets once it has deleted the object.
 
-        The self-ID table is only ever deleted from by key here; it is never read on this path.
+        ``guards`` are applications as the caller read them: each record goes only while it is still at that stage
+        and version, and the status item only while it names the same résumé; otherwise nothing is erased and
+        StageConflict(None) is raised. A transaction holds at most 100 operations: a very long history (or many
+        notes) goes in earlier transactions first, each of which checks the guards as well. The self-ID table is
+        only ever deleted from by key here; it is never read on this path.
         """
-        client = self.table.meta.client
-        ops = [{"Delete": {"TableName": self.table.name, "Key": k}} for k in deletes]
-        ops.append({"Delete": {"TableName": selfid_table, "Key": selfid_key}})
-        ops.append({"Put": {"TableName": self.table.name, "Item": audit_item}})
-        # A transaction holds at most 100 operations; a very long history is deleted in earlier batches first.
-        while len(ops) > 100:
-            batch, ops = ops[:99], ops[99:]
-            transact_write_items(client, batch)
-        transact_write_items(client, ops)
+        name, client = self.table.name, self.table.meta.client
+        guarded = {keys.application(a.id)["pk"]: a for a in guards}
+        deletes = list({(k["pk"], k["sk"]): k for k in
+                        [*deletes, *(keys.application(a.id) for a in guards)]}.values())
+        parts = [k for k in deletes if k["sk"].startswith((keys.HISTORY_PREFIX, keys.NOTE_PREFIX))]
+        checks = [{"ConditionCheck": {"TableName": name, "Key": keys.application(a.id), **_unchanged(a)}}
+                  for a in guards]
+        final = []
+        for key in deletes:
+            if key in parts:
+                continue
+            delete = {"TableName": name, "Key": key}
+            if key["sk"] == keys.APPLICATION_SK and key["pk"] in guarded:
+                delete.update(_unchanged(guarded[key["pk"]]))
+            elif key["sk"] == keys.STATUS_SK and guards:
+                delete.update(_same_resume(resume_key))
+            final.append({"Delete": delete})
+        if selfid:
+            final.append({"Delete": {"TableName": selfid[0], "Key": selfid[1]}})
+        final += [{"Put": {"TableName": name, "Item": item}} for item in audit_items]
+        if resume_key:
+            final.append({"Put": {"TableName": name, "Item": {**keys.resume_erasing(resume_key),
+                                                              "entity": "resume_erasing", "resume_key": resume_key}}})
+        room = 100 - len(checks)
+        for start in range(0, len(parts), room):
+            self._erase_guarded(client, checks + [{"Delete": {"TableName": name, "Key": k}}
+                                                  for k in parts[start:start + room]])
+        self._erase_guarded(client, final)
+
+    @staticmethod
+    def _erase_guarded(client, ops: list[dict]) -> None:
+        try:
+            transact_write_items(client, ops)
+        except ClientError as exc:
+            reasons = exc.response.get("CancellationReasons") or []
+            if exc.response["Error"]["Code"] == "TransactionCanceledException" and any(
+                    r.get("Code") == "ConditionalCheckFailed" for r in reasons):
+                raise StageConflict(None) from exc
+            raise
+
+    def ended_before(self, cutoff: str, limit: int, start_key: dict | None = None) -> Page:
+        """Rejected and withdrawn applications that became so before ``cutoff`` (ISO time), oldest first (the
+        retention index, gsi3). The index is eventually consistent: read them again before acting on them."""
+        return self._page({"IndexName": keys.RETENTION_INDEX, "Limit": limit,
+                           "KeyConditionExpression": Key("gsi3pk").eq(keys.RETENTION_PARTITION)
+                           & Key("gsi3sk").lt(cutoff)}, start_key)
+
+    def resumes_erasing(self, limit: int = 100) -> list[str]:
+        """Résumés of erased submissions whose S3 objects may still exist (an erasure interrupted before it deleted
+        them), oldest note first."""
+        resp = self.table.query(KeyConditionExpression=Key("pk").eq(keys.RESUMES_ERASING), Limit=limit,
+                                ConsistentRead=True)
+        return [item["resume_key"] for item in resp["Items"]]
+
+    def forget_resume_erasing(self, resume_key: str) -> None:
+        self.table.delete_item(Key=keys.resume_erasing(resume_key))
+
+    def record_retention_run(self, run: dict) -> None:
+        """Keep ``run`` as the retention schedule's last run, unless a run that started later has recorded itself."""
+        try:
+            self.table.put_item(Item={**keys.retention_run(), "entity": "retention_run", **run},
+                                ConditionExpression="attribute_not_exists(pk) OR ran_at <= :at",
+                                ExpressionAttributeValues={":at": run["ran_at"]})
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
+    def last_retention_run(self) -> dict | None:
+        return self.table.get_item(Key=keys.retention_run()).get("Item")
 
     def get(self, application_id: str) -> Application | None:
         item = self.table.get_item(Key=keys.application(application_id)).get("Item")
@@ -251,8 +322,12 @@ class ApplicationRepository:
             "ScanIndexForward": False,
             "Limit": limit,
         }
+        return self._page(kwargs, start_key)
+
+    def _page(self, kwargs: dict, start_key: dict | None) -> Page:
+        """One Query of applications from ``start_key`` on."""
         if start_key:
-            kwargs["ExclusiveStartKey"] = start_key
+            kwargs = {**kwargs, "ExclusiveStartKey": start_key}
         resp = self.table.query(**kwargs)
         return Page([Application.from_item(i) for i in resp["Items"]], resp.get("LastEvaluatedKey"))
 
@@ -337,7 +412,23 @@ def index_keys(application: Application, stage: str, assignee: str | None, score
         application.team, stage, assignee, score, application.id,
         posting_id=application.posting_id, state=application.location.state,
         hours_max=application.preferences.hours_max, shifts=application.preferences.shifts, flags=application.flags,
+        ended_at=application.ended_at,
     )
+
+
+def _unchanged(application: Application) -> dict:
+    """The condition that ``application`` is still at the stage and version it was read at."""
+    return {"ConditionExpression": "#stage = :stage AND #version = :version",
+            "ExpressionAttributeNames": {"#stage": "stage", "#version": "version"},
+            "ExpressionAttributeValues": {":stage": application.stage, ":version": application.version}}
+
+
+def _same_resume(resume_key: str) -> dict:
+    """The condition that a status item still names the résumé it was read with (or none, as it was read)."""
+    if not resume_key:
+        return {"ConditionExpression": "attribute_not_exists(resume_key) OR resume_key = :none",
+                "ExpressionAttributeValues": {":none": ""}}
+    return {"ConditionExpression": "resume_key = :resume", "ExpressionAttributeValues": {":resume": resume_key}}
 
 
 def _plain(item: dict) -> dict:

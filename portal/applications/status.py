@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from portal import keys
-from portal.applications import tokens
+from portal.applications import erasure, tokens
 from portal.applications.models import WITHDRAWN, Application, Preferences
 from portal.applications.resumes import ResumeRefused, belongs_to
 from portal.applications.stages import ALLOWED_MOVES, StageConflict, move_stage
@@ -98,25 +97,7 @@ def attach_resume(runtime, view: StatusView, key: str, at: str) -> str:
 
 def erase_everything(runtime, view: StatusView, at: str) -> None:
     """Delete the applications with their history, the status and submission items, the résumé and the self-ID
-    answers, and keep an audit record of the erasure that holds no personal data.
-
-    The résumé goes first: should the table writes then fail, the applicant can simply erase again.
+    answers, and keep an audit record of the erasure that holds no personal data (erasure.erase_submission, which
+    the retention schedule uses too).
     """
-    repo = runtime.applications
-    resume_key = view.item.get("resume_key") or ""
-    if resume_key:
-        runtime.resumes.delete(resume_key)
-    deletes = [key for application_id in view.item["application_ids"] for key in repo.item_keys_of(application_id)]
-    deletes.append(keys.status(view.token_hash))
-    if view.item.get("submission_token"):
-        deletes.append(keys.submission(view.item["submission_token"]))
-    audit = {
-        **keys.erasure_audit(at[:7], view.submission_id),
-        "entity": "erasure",
-        "erased_at": at,
-        "requested_by": "applicant",
-        "application_count": len(view.item["application_ids"]),
-        "teams": list(view.item.get("teams", [])),
-        "resume_deleted": bool(resume_key),
-    }
-    repo.erase(deletes, runtime.settings.selfid_table, keys.selfid(view.submission_id), audit)
+    erasure.erase_submission(runtime, view.token_hash, view.item, at, erasure.APPLICANT)

@@ -38,7 +38,8 @@ def start_emulator(port: int):
 
 def expire_periodically(runtime, interval: float, stop: threading.Event) -> threading.Thread:
     """Local mode's stand-in for the schedule (portal/lambda_entry.py): every `interval` seconds, close expired
-    postings and rebuild Indeed's feed when postings were published since."""
+    postings and rebuild Indeed's feed when postings were published since, then erase the applications past the
+    retention period (hourly on AWS; every round here, where a run with nothing due is one Query)."""
     from portal.site import close_expired_postings, rebuild_feeds
 
     def run():
@@ -50,10 +51,23 @@ def expire_periodically(runtime, interval: float, stop: threading.Event) -> thre
                 rebuild_feeds(runtime)
             except Exception:  # keep the timer alive; the next round tries again
                 log.exception("the schedule's work failed")
+            erase_expired_round(runtime)
 
     thread = threading.Thread(target=run, name="expire-postings", daemon=True)
     thread.start()
     return thread
+
+
+def erase_expired_round(runtime) -> None:
+    """One retention run of the local schedule, its failure logged and left to the next round (as on Lambda)."""
+    from portal.applications.retention import erase_expired
+
+    try:
+        run = erase_expired(runtime)
+        if run.erased:
+            log.info("erased %d applications past the retention period", run.erased)
+    except Exception:  # keep the timer alive; the next round tries again
+        log.exception("the retention schedule failed")
 
 
 def _interrupt(signum, frame):

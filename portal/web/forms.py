@@ -28,7 +28,9 @@ class PortalForm(FlaskForm):
             if any(isinstance(v, str) and text.unshowable(v, multiline) for v in values):
                 field.errors = [*field.errors, text.UNSHOWABLE]
                 valid = False
-            # Shown again in the field without them (some fields render their data, others what was sent).
+            # Shown again without them: in the messages (WTForms names a refused choice in its message), and in
+            # the field (some fields render their data, others what was sent).
+            field.errors = [text.shown(e) if isinstance(e, str) else e for e in field.errors]
             if isinstance(field.data, str) and text.unshowable(field.data, multiline):
                 field.data = text.shown(field.data, multiline)
             if any(isinstance(v, str) and text.unshowable(v, multiline) for v in field.raw_data or ()):

@@ -114,13 +114,31 @@ def test_deactivating_is_audited_and_nobody_deactivates_themselves(runtime):
     other = make_account("other2.svc@example.com")
     runtime.accounts.put(admin)
     runtime.accounts.put(other)
-    assert services.toggle_active(runtime, admin, other.id).active is False
+    assert services.toggle_active(runtime, admin, other.id, NOW_MS).active is False
     assert services.signed_in_account(runtime, other.email, NOW_MS) is None
-    assert services.toggle_active(runtime, admin, other.id).active is True
-    assert services.toggle_active(runtime, admin, "no-such-id") is None
+    assert services.toggle_active(runtime, admin, other.id, NOW_MS + 10).active is True
+    assert services.signed_in_account(runtime, other.email, NOW_MS) is None, "reactivating revives no old session"
+    assert services.signed_in_account(runtime, other.email, NOW_MS + 20).email == other.email, "a new one works"
+    assert services.toggle_active(runtime, admin, "no-such-id", NOW_MS) is None
     with pytest.raises(services.AccountRefused):
-        services.toggle_active(runtime, admin, admin.id)
+        services.toggle_active(runtime, admin, admin.id, NOW_MS)
     assert [e.action for e in runtime.audit.for_account(admin.id, 10).items] == ["activated", "deactivated"]
+
+
+def test_a_toggle_read_before_a_sign_out_keeps_the_sign_out_and_two_toggles_at_once_change_it_once(runtime):
+    account = make_account("raced.svc@example.com")
+    runtime.accounts.put(account)
+    read_by_two_admins = runtime.accounts.get(account.email)
+    services.sign_out(runtime, account, NOW_MS + 5_000)  # meanwhile, the recruiter signs out
+    assert runtime.accounts.set_active(read_by_two_admins, False, NOW_MS) is True
+    assert runtime.accounts.set_active(read_by_two_admins, False, NOW_MS) is False, "the second toggle of the same read"
+    stored = runtime.accounts.get(account.email)
+    assert stored.active is False
+    assert stored.sessions_valid_from == NOW_MS, "the deactivation's own time, written in place"
+    runtime.accounts.set_active(stored, True)
+    assert runtime.accounts.get(account.email).sessions_valid_from == NOW_MS, "reactivating ends nothing more"
+    assert [m["active"] for m in runtime.accounts.list_members("fulfillment-west")
+            if m["email"] == account.email] == [True]
 
 
 def test_a_team_id_is_taken_once(runtime):

@@ -53,3 +53,44 @@ def test_through_cloudfront_the_app_sees_the_viewers_host():
 def test_straight_to_api_gateway_the_event_is_unchanged():
     event = api_gateway_event("GET", "/apply/p-1")
     assert lambda_entry._as_the_viewer_sent_it(event) is event
+
+
+def _scheduled_event(function: str, lambda_name: str = "flexwork-portal-dev-pipeline") -> dict:
+    """The EventBridge event of the rule `zappa schedule` makes for ``function`` (named by Zappa's own code)."""
+    from zappa.core import Zappa
+
+    rule = Zappa.__new__(Zappa).get_scheduled_event_name({"function": function}, function, lambda_name)
+    return {"version": "0", "id": "5e0c2a56-0000-0000-0000-000000000001", "detail-type": "Scheduled Event",
+            "source": "aws.events", "account": "123456789012", "time": "2026-11-23T10:00:00Z", "region": "us-east-1",
+            "resources": [f"arn:aws:events:us-east-1:123456789012:rule/{rule}"], "detail": {}}
+
+
+class _Context:
+    def __init__(self, remaining_ms: int):
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+@pytest.mark.parametrize("lambda_name", ["flexwork-portal-dev-pipeline", "flexwork-portal-prod-pipeline"])
+def test_the_retention_rule_runs_the_retention_schedule_without_zappa(runtime, monkeypatch, lambda_name):
+    import portal.runtime
+    from portal import clock
+    from portal.applications.retention import last_run, months_before
+    from portal.applications.services import submit_application
+    from portal.applications.stages import move_stage
+    from tests.factories import make_answers, make_posting
+
+    monkeypatch.setattr(portal.runtime, "process_runtime", lambda: runtime)
+    ended = clock.iso(months_before(clock.now(), runtime.settings.retention_months + 1))
+    submitted = submit_application(runtime, [make_posting()], make_answers(), token=f"tok-retention-{lambda_name}")
+    application = runtime.applications.get(submitted.application_ids[0])
+    move_stage(runtime.applications, application, "withdrawn", by="applicant", at=ended)
+    event = _scheduled_event("portal.lambda_entry.erase_expired_applications", lambda_name)
+
+    # Too little time left to start: the run stops at once and says there is more.
+    assert lambda_entry.handler(event, _Context(5_000)) == {"erased": 0, "failed": 0, "more": True}
+    assert lambda_entry.handler(event, _Context(110_000)) == {"erased": 1, "failed": 0, "more": False}
+    assert runtime.applications.get(application.id) is None
+    assert last_run(runtime).erased == 1

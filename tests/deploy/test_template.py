@@ -112,10 +112,17 @@ def _statements(role_name: str) -> list[dict]:
     return statements
 
 
-def _allowed(statements: list[dict], action: str, resource: str) -> bool:
-    """Whether an Allow statement matches: IAM's wildcards on actions and resources (there are no Deny statements)."""
+def _allowed(statements: list[dict], action: str, resource: str, in_transaction: bool = False) -> bool:
+    """Whether an Allow statement matches: IAM's wildcards on actions and resources (there are no Deny statements).
+
+    A statement limited to TransactWriteItems (the erasures' self-ID deletes) matches only ``in_transaction``."""
     for statement in statements:
         assert statement["Effect"] == "Allow"
+        condition = statement.get("Condition")
+        if condition:
+            assert condition == {"ForAnyValue:StringEquals": {"dynamodb:EnclosingOperation": ["TransactWriteItems"]}}
+            if not in_transaction:
+                continue
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
         if any(fnmatch.fnmatchcase(action, a) for a in actions) and any(fnmatch.fnmatchcase(resource, r) for r in resources):
@@ -162,6 +169,9 @@ def test_the_web_function_can_write_self_id_answers_but_not_read_them(web, arns)
     assert _allowed(web, "dynamodb:PutItem", arns["selfid"])
     for action in ("GetItem", "BatchGetItem", "Query", "Scan", "UpdateItem", "DeleteItem"):
         assert not _allowed(web, f"dynamodb:{action}", arns["selfid"]), action
+    # The applicant's erasure deletes them by key inside its transaction, where nothing is handed back.
+    assert _allowed(web, "dynamodb:DeleteItem", arns["selfid"], in_transaction=True)
+    assert not _allowed(web, "dynamodb:GetItem", arns["selfid"], in_transaction=True)
 
 
 def test_the_web_function_handles_resumes_and_reads_its_secret(web, arns, deployed):
@@ -185,12 +195,17 @@ def test_the_pipeline_reads_the_stream_publishes_the_site_mails_and_dead_letters
     assert _allowed(pipeline, "sqs:SendMessage", arns["dlq"])
     assert not _allowed(pipeline, "s3:GetObject", arns["resume"])
     assert _allowed(pipeline, "s3:PutObjectTagging", arns["resume"]), "it marks linked résumés kept"
+    assert _allowed(pipeline, "s3:DeleteObject", arns["resume"]), "the retention schedule erases résumés"
 
 
-def test_the_pipeline_cannot_touch_the_self_id_table(pipeline, arns):
+def test_the_pipeline_cannot_read_or_write_the_self_id_table_only_erase_answers_by_key(pipeline, arns):
     for action in ("GetItem", "BatchGetItem", "Query", "Scan", "PutItem", "UpdateItem", "DeleteItem",
                    "BatchWriteItem", "ConditionCheckItem", "DescribeTable"):
         assert not _allowed(pipeline, f"dynamodb:{action}", arns["selfid"]), action
+    # The retention schedule's erasure deletes answers by key inside its transaction, and can do nothing else there.
+    assert _allowed(pipeline, "dynamodb:DeleteItem", arns["selfid"], in_transaction=True)
+    for action in ("GetItem", "Query", "PutItem", "UpdateItem"):
+        assert not _allowed(pipeline, f"dynamodb:{action}", arns["selfid"], in_transaction=True), action
 
 
 # --- CloudFront: moto skips distributions, so the routing is read from the template (cfn-lint checks the rest) ---

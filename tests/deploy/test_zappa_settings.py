@@ -59,8 +59,11 @@ def test_the_pipeline_stages_have_no_api_and_run_the_posting_expiry_which_the_we
         assert cli.use_apigateway is False
         # The expiry republishes the site, which only the pipeline's role may write.
         functions = [e["function"] for e in cli.stage_config["events"]]
-        assert functions == ["portal.lambda_entry.expire_postings", "portal.lambda_entry.rebuild_feeds"]
+        assert functions == ["portal.lambda_entry.expire_postings", "portal.lambda_entry.rebuild_feeds",
+                             "portal.lambda_entry.erase_expired_applications"]
         assert set(functions) == set(lambda_entry.SCHEDULES), "the entry runs each scheduled function itself"
+        retention = cli.stage_config["events"][2]
+        assert retention["expression"] == "rate(1 hour)" and len(retention["description"]) <= 512  # EventBridge's limit
     for stage in ("dev", "prod"):
         assert not load(stage).stage_config.get("events")
 

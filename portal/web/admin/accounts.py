@@ -1,13 +1,16 @@
 """Routes of account and team management: admins only (anyone else gets 404, as for a record they may not see)."""
 from __future__ import annotations
 
+import time
+
 from flask import abort, flash, g, redirect, render_template, url_for
 
 from portal.accounts import services
+from portal.applications import retention
 from portal.web.admin import bp, guards
 from portal.web.admin.forms import AccountForm, PostingActionForm, TeamForm
 from portal.web.forms import choices
-from portal.web.shared import runtime, show_at_field
+from portal.web.shared import runtime, settings, show_at_field
 
 
 def _with_teams(form: AccountForm) -> AccountForm:
@@ -19,7 +22,9 @@ def _page(account_form=None, team_form=None, status=200):
     account_form = account_form or _with_teams(AccountForm(formdata=None))
     return render_template("admin/accounts.html", accounts=services.list_accounts(runtime()),
                            teams=services.list_teams(runtime()), account_form=account_form,
-                           team_form=team_form or TeamForm(formdata=None), action_form=PostingActionForm()), status
+                           team_form=team_form or TeamForm(formdata=None), action_form=PostingActionForm(),
+                           retention_run=retention.last_run(runtime()),
+                           retention_months=settings().retention_months), status
 
 
 @bp.get("/accounts/")
@@ -59,7 +64,7 @@ def toggle_account(account_id):
     if not PostingActionForm().validate():
         abort(404)
     try:
-        changed = services.toggle_active(runtime(), g.account, account_id)
+        changed = services.toggle_active(runtime(), g.account, account_id, int(time.time() * 1000))
     except services.AccountRefused as exc:
         flash(str(exc))
         return redirect(url_for("admin.accounts"), code=303)
