@@ -7,8 +7,8 @@ import unicodedata
 # Line breaks and tabs belong in a paragraph of text (a note, a description), never in a one-line answer: there a
 # CR or LF could start a new e-mail header or CSV row.
 MULTILINE_WHITESPACE = frozenset("\t\n\r")
-UNSHOWABLE = ("Remove the invisible control character from this answer (it may have come with pasted text): "
-              "it cannot be stored.")
+UNSHOWABLE = ("Remove the character shown as \ufffd from this answer: it stands for an invisible control "
+              "character (it may have come with pasted text), which cannot be stored.")
 
 
 def unshowable(text: str, multiline: bool = False) -> bool:

@@ -149,6 +149,8 @@ def create_account(runtime, actor: Account | None, email: str, name: str, role: 
     """A new, active account with an argon2id hash of ``password``, in teams that exist. Refuses an e-mail that
     already has one. ``actor`` is the admin making it (audited); None for the first admin, made from the CLI."""
     email = email.strip().lower()
+    if not _is_email_address(email):
+        raise AccountRefused("email", "Enter an e-mail address like name@example.com.")
     if role not in ROLES:
         raise AccountRefused("role", f"The role must be one of: {', '.join(ROLES)}.")
     if len(password) < 12:
@@ -164,6 +166,17 @@ def create_account(runtime, actor: Account | None, email: str, name: str, role: 
     if actor is not None:
         audit.record(runtime, actor, "created", audit.account_subject(account.id), account.role)
     return account
+
+
+def _is_email_address(email: str) -> bool:
+    """A real address's shape (email_validator, no DNS): it becomes a key, which DynamoDB limits to 1 KB."""
+    import email_validator  # loads its tables: only when an account is made
+
+    try:
+        email_validator.validate_email(email, check_deliverability=False)
+    except email_validator.EmailNotValidError:
+        return False
+    return True
 
 
 def list_accounts(runtime) -> list[Account]:

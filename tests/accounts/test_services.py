@@ -104,6 +104,11 @@ def test_an_admin_creates_an_account_in_existing_teams_and_it_is_audited(runtime
         services.create_account(runtime, admin, "x.svc@example.com", "X", "recruiter", ["no-such-team"],
                                 "a long enough password")
     assert stranger.value.field == "teams"
+    for not_an_address in ("7" * 2001, "no-at-sign.example.com", "a@" + "b" * 300 + ".com"):
+        with pytest.raises(services.AccountRefused) as bad_email:  # one was a 500: a key over DynamoDB's 1 KB
+            services.create_account(runtime, admin, not_an_address, "Z", "recruiter", ["svc-team"],
+                                    "a long enough password")
+        assert bad_email.value.field == "email"
     with pytest.raises(services.AccountRefused) as short:
         services.create_account(runtime, admin, "y.svc@example.com", "Y", "recruiter", ["svc-team"], "short")
     assert short.value.field == "password"
