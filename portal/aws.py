@@ -5,13 +5,35 @@ import functools
 import os
 
 import boto3
+from botocore import exceptions as sdk
 from botocore.config import Config
 
-# Standard retry mode backs off on throttling; after these attempts the error reaches the caller,
-# which shows "please try again" and keeps what the user typed.
+# Standard retry mode backs off on throttling; after these attempts (max_attempts counts the retries: five tries in
+# all) the error reaches the caller, which shows "please try again" and keeps what the user typed.
 RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=3, read_timeout=10)
 # S3 signs with SigV4, so presigned résumé links and uploads expire as asked and work in every region.
 SERVICE_CONFIG = {"s3": Config(signature_version="s3v4")}
+# What AWS answers when it refuses for load rather than for the request (the codes botocore's retries back off on).
+BUSY_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "Throttling",
+                        "RequestLimitExceeded", "RequestThrottled", "SlowDown", "TooManyRequestsException",
+                        "TransactionInProgressException"})
+# What an AWS call raises: an answer refusing it, or the SDK's own failure (no connection, a timeout).
+ERRORS = (sdk.ClientError, sdk.BotoCoreError)
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc``, raised after the SDK's retries, says AWS could not do it just now (throttled, failing on its
+    side, or unreachable): the same request may work in a moment, unlike one AWS refused for what it asked."""
+    if isinstance(exc, sdk.ClientError):
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        return error_code(exc) in BUSY_CODES or status >= 500
+    return isinstance(exc, (sdk.ConnectionError, sdk.HTTPClientError))  # no connection, or it broke off
+
+
+def error_code(exc: BaseException) -> str:
+    """AWS's error code, or the SDK's error class: what to log (messages may quote keys or values)."""
+    code = exc.response.get("Error", {}).get("Code") if isinstance(exc, sdk.ClientError) else None
+    return code or type(exc).__name__
 
 
 class AwsClients:

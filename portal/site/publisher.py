@@ -11,11 +11,18 @@ minute) rebuilds /feeds/indeed.xml when there were publishes since, streamed fro
 a time into a multipart upload. Indeed reads the feed a few times a day, so it never sees it more than one
 schedule behind; the pages, the search index and the RSS feed change at the publish itself.
 
-Writes go in dependency order: the detail page first, then listing pages (a new page before the pages that link
-to it), then the indexes, so no page ever links to an object that is not there yet.
+Writes go in dependency order: the detail page first, then listing pages (the newest page of a listing before the
+pages that link to it, each listing's front page last), then the search chunks, then the indexes that list them; a
+page taken down goes last, once nothing links to it. So no page ever links to an object that is not there yet.
+The full build writes the site's entry points (the home page and sitemap.xml) last: until they are there, nobody
+reaches a page it has not finished.
+
+Bookkeeping is written before the bucket, with what the publish still has to write (``Pending``, or the manifest
+marked as building), so a publish that stops half-way is finished by the next publish of that posting.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from pathlib import Path
@@ -28,7 +35,7 @@ from portal.site.bucket import SiteBucket
 from portal.site.feeds import INDEED_KEY, search_record
 from portal.site.listings import ALL, every_listing, listing, listings_of
 from portal.site.pages import DATA_CACHE, SiteObject, SiteRenderer, content_type, key_of
-from portal.site.state import Manifest, Placement, SiteStateRepository
+from portal.site.state import Manifest, Pending, Placement, SiteStateRepository
 
 CHUNK_SIZE = 200  # postings per search chunk (and per sitemap)
 RSS_PAGES = 3  # the newest pages of the "all" listing the RSS feed is made from
@@ -92,27 +99,27 @@ class SitePublisher:
                              for key, body in assets.site_assets(self.static_folder)])
         closed, withdrawn = self._no_longer_open({p.id for p in published})
         written += self.bucket.put_all([self.renderer.posting(p) for p in published + closed])
-        for posting_id in withdrawn:  # back in draft, or deleted, without a publish: never public now
-            written += self.bucket.delete(key_of(f"/jobs/{posting_id}/"))
-        listing_objects = []
-        for (name, number), cards in pages.items():
-            newest = manifest.newest(name)
-            listing_objects.append(self.renderer.listing_page(listing(name), number, newest, cards))
-            if number == newest:
-                listing_objects.append(self._front_page(name, newest, pages))
-        written += self.bucket.put_all(listing_objects)
-        written += self.bucket.put_all([self.renderer.states_index(), self.renderer.home()])
+        written += self.bucket.put_all([self.renderer.listing_page(listing(name), number, manifest.newest(name), cards)
+                                        for (name, number), cards in pages.items()])
+        written += self.bucket.put_all([self._front_page(name, manifest.newest(name), pages)
+                                        for name in every_listing()])
+        written += self.bucket.put(self.renderer.states_index())
 
-        indexes = []
+        chunk_objects = []
         for number, chunk in enumerate(chunks, start=1):
             chunk_records = [records[p.id] for p in chunk]
-            indexes += [self.renderer.search_chunk(number, chunk_records),
-                        self.renderer.sitemap_chunk(number, chunk_records)]
-        indexes += [self.renderer.search_manifest(manifest.chunks), self.renderer.sitemap_index(manifest.chunks),
-                    self.renderer.sitemap_of_listings([listing(n).path for n in every_listing()]),
-                    self.renderer.rss([records[p.id] for p in listed[-RSS_PAGES * self.page_size:]], self.now)]
-        written += self.bucket.put_all(indexes)
+            chunk_objects += [self.renderer.search_chunk(number, chunk_records),
+                              self.renderer.sitemap_chunk(number, chunk_records)]
+        written += self.bucket.put_all(chunk_objects)
+        written += self.bucket.put_all([
+            self.renderer.search_manifest(manifest.chunks),
+            self.renderer.sitemap_of_listings([listing(n).path for n in every_listing()]),
+            self.renderer.rss([records[p.id] for p in listed[-RSS_PAGES * self.page_size:]], self.now)])
         self._write_indeed_feed(listed)
+        written += self.bucket.put_all([self.renderer.home(), self.renderer.sitemap_index(manifest.chunks)])  # in turn
+        for posting_id in withdrawn:  # back in draft, or deleted, without a publish: never public now
+            written += self.bucket.delete(key_of(f"/jobs/{posting_id}/"))
+        self.state.put_manifest(manifest)  # built: publishes add to it from now on
         self.state.feeds_built(changes)
         return written + 1
 
@@ -185,10 +192,11 @@ class SitePublisher:
         manifest = self.state.manifest()
         placement = self.state.placement(posting_id)
         before = Manifest(dict(manifest.newest_pages), manifest.chunks)
+        left = placement.pending  # what an earlier publish of this posting did not get to write
 
         # The pages it sits on, the newest page of each listing it joins, the front pages and the RSS pages.
         joining = sorted(target - placement.pages.keys())
-        refs = set(placement.pages.items()) | {(name, manifest.newest(name)) for name in joining}
+        refs = set(placement.pages.items()) | {(name, manifest.newest(name)) for name in joining} | set(left.pages)
         names = {name for name, _ in refs}
         refs |= {(name, n) for name in names for n in (manifest.newest(name), manifest.newest(name) - 1) if n >= 1}
         refs |= {(ALL, manifest.newest(ALL) - i) for i in range(RSS_PAGES) if manifest.newest(ALL) - i >= 1}
@@ -223,41 +231,49 @@ class SitePublisher:
             search = _without(search, posting_id) + ([record] if listed else [])
             new_placement.chunk = chunk if listed else None
 
-        # Bookkeeping first: a publish that stops half-way is finished by running it again.
+        # Everything this publish writes besides the posting's own page, and what an earlier one left.
+        todo = Pending(
+            pages=tuple(sorted(set(changed) | {(name, number - 1) for name, number in opened if number > 1}
+                               | set(left.pages))),
+            chunks=tuple(sorted(({chunk} if chunk is not None else set()) | set(left.chunks))),
+            indexes=manifest.chunks != before.chunks or left.indexes,  # a new chunk exists: the indexes list it
+        )
+
+        # Bookkeeping first, with what is still to write: a publish that stops half-way is finished by the next.
         for ref in changed:
             self.state.put_page(ref, pages[ref])
         if manifest != before:
             self.state.put_manifest(manifest)
-        self.state.put_placement(posting_id, new_placement)
+        self.state.put_placement(posting_id, dataclasses.replace(new_placement, pending=todo))
         self.state.mark_feeds_stale()
 
         written = 0
         if public:
             written += self.bucket.put(self.renderer.posting(posting))
-        else:
-            written += self.bucket.delete(key_of(f"/jobs/{posting_id}/"))  # a draft again, or deleted: never public now
 
-        # New pages, then the pages that link to them (numbered pages, then each listing's front page).
-        written += self.bucket.put_all([self.renderer.listing_page(listing(name), number, number, pages[(name, number)])
-                             for name, number in opened])
-        numbered = {ref for ref in changed if ref not in opened}
-        numbered |= {(name, number - 1) for name, number in opened if number > 1}
-        written += self.bucket.put_all([
-            self.renderer.listing_page(listing(name), number, manifest.newest(name), pages[(name, number)])
-            for name, number in sorted(numbered)])
-        fronts = sorted({name for name, number in changed if number >= manifest.newest(name) - 1})
+        # The newest page of each listing, then the pages that link to it, then each listing's front page.
+        newest = [ref for ref in todo.pages if ref[1] == manifest.newest(ref[0])]
+        for batch in (newest, [ref for ref in todo.pages if ref not in newest]):
+            written += self.bucket.put_all([
+                self.renderer.listing_page(listing(name), number, manifest.newest(name), pages[(name, number)])
+                for name, number in batch])
+        fronts = sorted({name for name, number in todo.pages if number >= manifest.newest(name) - 1})
         written += self.bucket.put_all([self._front_page(name, manifest.newest(name), pages) for name in fronts])
 
         indexes = []
-        if chunk is not None:
-            indexes += [self.renderer.search_chunk(chunk, search), self.renderer.sitemap_chunk(chunk, search)]
+        for number in todo.chunks:
+            records = search if number == chunk else _without(self._json(f"jobs/search/{number}.json", []), posting_id)
+            indexes += [self.renderer.search_chunk(number, records), self.renderer.sitemap_chunk(number, records)]
         newest_all = manifest.newest(ALL)
         indexes.append(self.renderer.rss([r for n in range(newest_all, newest_all - RSS_PAGES, -1)
                                           for r in pages.get((ALL, n), [])], self.now))
         written += self.bucket.put_all(indexes)
-        if manifest.chunks != before.chunks:  # a new chunk exists now: the indexes may list it
+        if todo.indexes:
             written += self.bucket.put_all([self.renderer.search_manifest(manifest.chunks),
                                  self.renderer.sitemap_index(manifest.chunks)])
+        if not public:
+            written += self.bucket.delete(key_of(f"/jobs/{posting_id}/"))  # a draft again, or deleted: never public now
+        self.state.put_placement(posting_id, new_placement)  # all written: nothing pending
         return written
 
     def _json(self, key: str, default):

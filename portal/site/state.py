@@ -30,10 +30,26 @@ class Manifest:
         return self.newest_pages.get(listing, 1)
 
 
+@dataclasses.dataclass(frozen=True)
+class Pending:
+    """What a publish of a posting saved in the bookkeeping before writing it to the bucket: listing pages
+    ((listing, number) each), search chunks, and whether the indexes listing the chunks. Once the bookkeeping has
+    moved on, only this says what a publish that stopped half-way left unwritten: the next publish of the posting
+    writes it too."""
+
+    pages: tuple = ()
+    chunks: tuple = ()
+    indexes: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.pages or self.chunks or self.indexes)
+
+
 @dataclasses.dataclass
 class Placement:
     pages: dict[str, int]  # listing name -> page number the posting sits on
     chunk: int | None
+    pending: Pending = Pending()
 
 
 class SiteStateRepository:
@@ -41,25 +57,31 @@ class SiteStateRepository:
         self.table = table
 
     def manifest(self) -> Manifest | None:
-        """The manifest, or None when the site was never built."""
+        """The manifest, or None when the site was never built or its last full build did not finish (either way
+        the next publish builds it all)."""
         item = self.table.get_item(Key=keys.site_manifest(), ConsistentRead=True).get("Item")
-        if not item:
+        if not item or item.get("building"):
             return None
         return Manifest({k: int(v) for k, v in item["newest_pages"].items()}, int(item["chunks"]))
 
-    def put_manifest(self, manifest: Manifest) -> None:
+    def put_manifest(self, manifest: Manifest, building: bool = False) -> None:
+        """``building``: a full build's bookkeeping, written before its objects; it is put again without the flag
+        once every object is written."""
         self.table.put_item(Item={**keys.site_manifest(), "entity": "site", "newest_pages": manifest.newest_pages,
-                                  "chunks": manifest.chunks})
+                                  "chunks": manifest.chunks, **({"building": True} if building else {})})
 
     def placement(self, posting_id: str) -> Placement:
         item = self.table.get_item(Key=keys.site_placement(posting_id), ConsistentRead=True).get("Item")
         if not item:
             return Placement({}, None)
         chunk = item.get("chunk")
-        return Placement({k: int(v) for k, v in item.get("pages", {}).items()}, int(chunk) if chunk else None)
+        pending = json.loads(item.get("pending", "{}"))
+        return Placement({k: int(v) for k, v in item.get("pages", {}).items()}, int(chunk) if chunk else None,
+                         Pending(tuple((name, number) for name, number in pending.get("pages", [])),
+                                 tuple(pending.get("chunks", [])), bool(pending.get("indexes"))))
 
     def put_placement(self, posting_id: str, placement: Placement) -> None:
-        if not placement.pages and placement.chunk is None:
+        if not placement.pages and placement.chunk is None and not placement.pending:
             self.table.delete_item(Key=keys.site_placement(posting_id))
             return
         self.table.put_item(Item=self._placement_item(posting_id, placement))
@@ -69,6 +91,8 @@ class SiteStateRepository:
         item = {**keys.site_placement(posting_id), "entity": "site", "pages": placement.pages}
         if placement.chunk is not None:
             item["chunk"] = placement.chunk
+        if placement.pending:
+            item["pending"] = json.dumps(dataclasses.asdict(placement.pending), separators=(",", ":"))
         return item
 
     def pages(self, refs) -> dict[tuple[str, int], list[dict]]:
@@ -93,14 +117,15 @@ class SiteStateRepository:
                 "cards": json.dumps(cards, separators=(",", ":"), ensure_ascii=False)}
 
     def replace_all(self, manifest: Manifest, pages: dict, placements: dict[str, Placement]) -> None:
-        """The full build's bookkeeping, in batches. Placements of postings no longer listed stay; they are harmless:
-        a later publish of such a posting finds it missing from those pages and rewrites them."""
+        """The full build's bookkeeping, in batches, its manifest marked as building until the build puts it again.
+        Placements of postings no longer listed stay; they are harmless: a later publish of such a posting finds it
+        missing from those pages and rewrites them."""
         with self.table.batch_writer() as batch:
             for ref, cards in pages.items():
                 batch.put_item(Item=self._page_item(ref, cards))
             for posting_id, placement in placements.items():
                 batch.put_item(Item=self._placement_item(posting_id, placement))
-        self.put_manifest(manifest)
+        self.put_manifest(manifest, building=True)
 
     def mark_feeds_stale(self) -> None:
         """One more publish the complete feeds (Indeed's) do not show yet: counted, for the next rebuild to see."""

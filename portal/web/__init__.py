@@ -20,8 +20,9 @@ import datetime
 
 from flask import Flask, Request, jsonify, request
 from flask.json.provider import DefaultJSONProvider
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
+from portal import aws
 from portal.applications.resumes import upload_origin
 from portal.headers import security_headers
 from portal.runtime import STATIC_DIR, TEMPLATES_DIR, Runtime
@@ -37,6 +38,8 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 8
 TOO_LARGE = ("What you sent is larger than we accept (1 MB). Shorten the longest answer and send it again; a résumé "
              "is uploaded on its own.")
+BUSY = "We are very busy just now and could not finish this. Please try again in a moment."
+BUSY_RETRY_AFTER_SECONDS = 5
 
 
 class PortalJSON(DefaultJSONProvider):
@@ -150,6 +153,18 @@ def create_app(test_config: dict | None = None, runtime: Runtime | None = None) 
             kept = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}  # Allow
             return jsonify(error=exc.description), exc.code, kept
         return exc.get_response()
+
+    def explain_aws_unavailable(exc):
+        """AWS still throttled, failing or unreachable after the SDK's retries, where no route caught it: a 503 that
+        says to try again, never a 500. Any other AWS error is a fault of ours, raised on to be logged as one."""
+        if not aws.unavailable(exc):
+            raise exc
+        rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+        app.logger.warning("AWS unavailable on %s [%s]: %s", rule, request.method, aws.error_code(exc))
+        return explain_http_error(ServiceUnavailable(BUSY, retry_after=BUSY_RETRY_AFTER_SECONDS))
+
+    for error in aws.ERRORS:
+        app.register_error_handler(error, explain_aws_unavailable)
 
     @app.get("/healthz")
     def healthz():

@@ -83,6 +83,15 @@ def _json(schema: dict, description: str) -> dict:
 
 
 def document() -> dict:
+    found = _operations()
+    for operation in (op for path in found["paths"].values() for op in path.values()):
+        # Any operation, when AWS is still throttled or unreachable after retries (portal/web/__init__.py).
+        operation["responses"].setdefault("503", _json(ERROR, "Busy just now: send it again in a moment "
+                                                             "(Retry-After says when)"))
+    return found
+
+
+def _operations() -> dict:
     return {
         "openapi": "3.0.3",
         "info": {"title": "Flexwork Jobs API", "version": "1.0.0",
