@@ -38,7 +38,7 @@ from tests.factories import PASSWORD, make_account, make_answers, make_posting
 from tests.helpers import csrf_token, hidden_fields, jsonld_blocks, login, parse_errors, status_token_of
 from tests.web.admin.conftest import people  # noqa: F401  (the two teams, their recruiters, an admin)
 
-FUZZ = settings(max_examples=30, deadline=None, derandomize=True, database=None,
+FUZZ = settings(max_examples=20, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 
