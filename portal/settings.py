@@ -57,6 +57,9 @@ class Settings:
     # How long applications are kept, as the privacy notice on the form says: the retention schedule erases
     # rejected and withdrawn ones this many months after they became so (portal/applications/retention.py).
     retention_months: int = 24
+    # The employer's promise to applicants, shown on their status page: a recruiter reviews a new application
+    # within this many days.
+    applicant_review_days: int = 3
     # Named after the stack unless set: the tables, buckets and the stream's dead-letter queue (infra/template.yaml).
     main_table: str = ""
     selfid_table: str = ""

@@ -17,6 +17,20 @@ STAGE_LABELS = {
     ON_HOLD: "On hold",
 }
 
+# What an applicant reads about each stage: a plain word for where it stands and what happens next. Recruiters'
+# own steps (screening by the pipeline, holding it) read as "Received": they are not news to the applicant.
+# {days} is the employer's promise, settings.applicant_review_days.
+APPLICANT_STAGES = {
+    APPLIED: ("Received", "A recruiter reviews it within {days} days."),
+    SCREENED: ("Received", "A recruiter reviews it within {days} days."),
+    ON_HOLD: ("Received", "A recruiter is looking at it and will contact you if they need anything."),
+    INTERVIEW: ("Interview", "A recruiter will contact you to arrange an interview."),
+    OFFER: ("Offer", "We would like to offer you this job. A recruiter will contact you with the details."),
+    HIRED: ("Hired", "Welcome! A recruiter will contact you about your first day."),
+    REJECTED: ("Not selected", "We chose other applicants this time. You are welcome to apply for other jobs."),
+    WITHDRAWN: ("Withdrawn", "You withdrew this application. Nothing more will happen with it."),
+}
+
 CONTACT_METHODS = {"email": "E-mail", "phone": "Phone call", "text": "Text message"}
 MAX_POSTINGS_PER_SUBMISSION = 5
 
@@ -105,6 +119,11 @@ class Application:
     @property
     def stage_label(self) -> str:
         return STAGE_LABELS.get(self.stage, self.stage)
+
+    def applicant_status(self, review_days: int) -> tuple[str, str]:
+        """Where it stands and what happens next, in the applicant's words (APPLICANT_STAGES)."""
+        label, next_step = APPLICANT_STAGES.get(self.stage, ("Received", "A recruiter reviews it soon."))
+        return label, next_step.format(days=review_days)
 
     def to_item(self) -> dict:
         return dataclasses.asdict(self)

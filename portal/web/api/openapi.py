@@ -73,9 +73,11 @@ SUBMISSION = {"type": "object", "required": ["reference", "application_ids", "st
 STATUS = {"type": "object", "required": ["reference", "applications"], "properties": {
     "reference": {"type": "string"},
     "applications": {"type": "array", "items": {"type": "object", "required": [
-        "posting_id", "posting_title", "rank", "stage", "stage_label"], "properties": {
+        "posting_id", "posting_title", "rank", "stage", "stage_label", "status", "next_step"], "properties": {
         "posting_id": {"type": "string"}, "posting_title": {"type": "string"}, "rank": {"type": "integer"},
-        "stage": {"type": "string"}, "stage_label": {"type": "string"}}}}}}
+        "stage": {"type": "string"}, "stage_label": {"type": "string", "description": "The recruiters' word"},
+        "status": {"type": "string", "description": "Where it stands, in the applicant's words"},
+        "next_step": {"type": "string", "description": "What happens next, in the applicant's words"}}}}}}
 
 
 def _json(schema: dict, description: str) -> dict:

@@ -135,6 +135,8 @@ def get_status(token):
     view = statuses.load(runtime(), token)
     if view is None:
         return _error("No applications for this token.", 404)
+    days = runtime().settings.applicant_review_days
     return jsonify(reference=view.item["reference"], applications=[
         {"posting_id": a.posting_id, "posting_title": a.posting_title, "rank": a.rank, "stage": a.stage,
-         "stage_label": a.stage_label} for a in view.applications])
+         "stage_label": a.stage_label, **dict(zip(("status", "next_step"), a.applicant_status(days)))}
+        for a in view.applications])

@@ -48,6 +48,7 @@ def _page(token, view, availability=None, erase=None, status=200):
         "applications/status.html", token=token, view=view,
         availability=availability or _availability_form(view), erase=erase or EraseForm(),
         withdraw=WithdrawForm(), resume_post=resume_post, resume_types=resumes.CONTENT_TYPES,
+        review_days=runtime().settings.applicant_review_days,
     ), status
 
 

@@ -26,8 +26,17 @@ def test_the_status_page_shows_each_posting_in_plain_words(runtime, client, appl
     first = _apps(main_table, applied)[0]
     move_stage(runtime.applications, first, "screened", by="pipeline", at="2026-11-23T10:00:00Z")
     html = client.get(f"/applications/{applied}").get_data(as_text=True)
-    assert "Kent Picker</strong>: <span class=\"stage\">Screened</span>" in html
-    assert "Remote Support Agent</strong>: <span class=\"stage\">Applied</span>" in html
+    # Screening is the pipeline's step, not news: both read "Received", with what happens next.
+    assert "Kent Picker</strong>: <span class=\"stage\">Received</span>" in html
+    assert "Remote Support Agent</strong>: <span class=\"stage\">Received</span>" in html
+    assert html.count("A recruiter reviews it within 3 days.") == len(_apps(main_table, applied))
+    assert "Screened" not in html and "Applied" not in html
+    move_stage(runtime.applications, move_stage(runtime.applications, runtime.applications.get(first.id),
+                                                 "interview", by="r@example.com", at="2026-11-24T10:00:00Z"),
+               "rejected", by="r@example.com", at="2026-11-25T10:00:00Z", reason="Hours")
+    html = client.get(f"/applications/{applied}").get_data(as_text=True)
+    assert "Kent Picker</strong>: <span class=\"stage\">Not selected</span>" in html
+    assert "We chose other applicants this time." in html
     assert "About 14 miles from you." in html
 
 
