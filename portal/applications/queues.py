@@ -14,7 +14,9 @@ from boto3.dynamodb.conditions import Attr, Key
 from ulid import ULID
 
 from portal import keys
-from portal.applications.models import Application
+from portal.applications.models import (
+    APPLIED, INTERVIEW, OFFER, ON_HOLD, SCREENED, STAGE_LABELS, Application,
+)
 
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "fit": "Best fit first"}
 FLAGS = {"military-spouse": "Military spouse", "veteran": "Veteran", "student": "Student",
@@ -202,3 +204,20 @@ def read_page(runtime, f: QueueFilter, size: int, start_key: dict | None = None,
 def _resume_key(item: dict, query: QueryPlan) -> dict:
     names = ("pk", "sk", *query.key_names)
     return {name: item[name] for name in names}
+
+
+# Where a recruiter's work waits, most pressing first: screened applications await a first look. "Applied" is last:
+# the pipeline screens those within seconds, so it is seldom where work is.
+WORK_ORDER = (SCREENED, INTERVIEW, OFFER, ON_HOLD, APPLIED)
+
+
+def stage_counts(runtime, team_id: str) -> dict[str, int]:
+    """Applications in each stage of the team now, from the pipeline's counters item: one read, not a query per
+    stage. (The counters follow the stream, so they may lag a move by a second.)"""
+    counters = runtime.reports.counters(f"TEAM#{team_id}")
+    return {stage: max(0, int(counters.get(f"stage_{stage}", 0))) for stage in STAGE_LABELS}
+
+
+def landing_stage(counts: dict[str, int]) -> str:
+    """The stage a team's queue opens on: the first of WORK_ORDER with applications in it."""
+    return next((stage for stage in WORK_ORDER if counts.get(stage)), SCREENED)

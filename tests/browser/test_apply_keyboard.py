@@ -59,7 +59,7 @@ def test_apply_to_three_then_change_hours_and_erase_with_the_keyboard_alone(page
 
     page.get_by_role("heading", name="Your applications").wait_for()
     assert axe_violations(page) == []
-    assert page.locator(".stage").all_inner_texts() == ["Applied", "Applied", "Applied"]
+    assert page.locator(".stage").all_inner_texts() == ["Received", "Received", "Received"]
     tab_to(page, "hours_min")
     page.keyboard.press("Control+A")
     page.keyboard.type("20")

@@ -30,11 +30,13 @@ from portal.web.shared import cursor_codec, runtime, safe_next, settings, show_a
 # --- queues ------------------------------------------------------------------------------------------------
 
 
-def _filter_form(team_id: str | None) -> QueueFilterForm:
+def _filter_form(team_id: str | None, counts: dict[str, int] | None = None) -> QueueFilterForm:
+    """The queue's filters from the query string. With no stage asked for, a team's queue opens where work waits
+    (``counts``, the team's stage counts), and my queue on every stage."""
     form = QueueFilterForm(formdata=request.args if request.args else MultiDict())
     form.stage.choices = choices([("", "Every stage"), *STAGE_LABELS.items()])
     if not request.args.get("stage") and "stage" not in request.args:
-        form.stage.data = "" if team_id is None else "applied"
+        form.stage.data = "" if team_id is None else queues.landing_stage(counts or {})
     team_postings = postings.team_postings(runtime(), team_id) if team_id else []
     form.posting.choices = choices([("", "Any posting")] + [(p.id, f"{p.title} ({p.location_label})")
                                                             for p in team_postings])
@@ -52,9 +54,9 @@ def _queue_filter(form: QueueFilterForm, team_id: str | None) -> queues.QueueFil
     )
 
 
-def _read_queue(team_id: str | None):
+def _read_queue(team_id: str | None, counts: dict[str, int] | None = None):
     """The filter form and one page of the queue (or None with the form's errors)."""
-    form = _filter_form(team_id)
+    form = _filter_form(team_id, counts)
     if not form.validate():
         return form, None, None
     try:
@@ -78,10 +80,14 @@ def _bulk_form(team_id: str | None, formdata=None) -> BulkForm:
 
 
 def _render_queue(team, team_id, results=None, bulk_form=None, status=200):
-    form, page, next_page = _read_queue(team_id)
+    counts = queues.stage_counts(runtime(), team_id) if team_id else None
+    form, page, next_page = _read_queue(team_id, counts)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
+    if "stage" not in request.args and form.stage.data:
+        args["stage"] = form.stage.data  # the stage it opened on, so the CSV and bulk links act on what is shown
     return render_template("admin/queue.html", team=team, form=form, page=page, next_page=next_page, args=args,
-                           bulk_form=bulk_form or _bulk_form(team_id), results=results), (
+                           bulk_form=bulk_form or _bulk_form(team_id), results=results, counts=counts,
+                           stage_labels=STAGE_LABELS, sort_labels=queues.SORTS), (
         422 if page is None and status == 200 else status)
 
 

@@ -76,7 +76,7 @@ def test_recruiter_sees_own_team_and_gets_404_for_another_team(signed_in, two_te
     assert client.get(f"/admin/applications/{two_teams['north']}").status_code == 200
     assert client.get(f"/admin/applications/{two_teams['south']}").status_code == 404
     assert client.get("/admin/queues/south/").status_code == 404
-    assert "Nora North" in client.get("/admin/queues/north/").get_data(as_text=True)
+    assert "Nora North" in client.get("/admin/queues/north/?stage=applied").get_data(as_text=True)
 
 
 def test_admin_sees_every_team(signed_in, two_teams):

@@ -200,3 +200,29 @@ def test_a_member_record_nobody_expected_breaks_no_page_and_is_never_assigned(ru
         "selected": [f"{queue['apps'][5].id}:1"]})
     assert refused.status_code in (200, 422) and "1 of 1 done." not in refused.get_data(as_text=True)
     assert ApplicationRepository(main_table).get(queue["apps"][5].id).assignee != "gone@example.com"
+
+
+def test_a_team_queue_opens_where_work_waits_with_each_stages_count_from_one_counters_read(runtime, signed_in,
+                                                                                           main_table):
+    from portal import keys
+    from portal.accounts.models import Team
+
+    runtime.accounts.put_team(Team("tabs", "Tabs team"))
+    posting = make_posting(team="tabs", title="Tab Picker")
+    PostingRepository(main_table).put(posting)
+    waiting = [make_application(posting, stage="interview", name=f"Ivy Interview {n}") for n in range(2)]
+    ApplicationRepository(main_table).put_many([*waiting, make_application(posting, stage="applied", name="Al Applied")])
+    # As the pipeline keeps them: nothing screened, two at interview, one just applied, four hired.
+    main_table.put_item(Item={**keys.counters("TEAM#tabs"), "total": 7, "stage_interview": 2, "stage_applied": 1,
+                              "stage_hired": 4, "stage_screened": 0})
+    html = signed_in("boss").get("/admin/queues/tabs/").get_data(as_text=True)
+    assert "Ivy Interview 0" in html and "Ivy Interview 1" in html and "Al Applied" not in html
+    tabs = dict(re.findall(r'<li><a href="/admin/queues/tabs/\?stage=(\w+)"[^>]*>[^<]+<span class="count">(\d+)</span>',
+                           html))
+    assert tabs == {"applied": "1", "screened": "0", "interview": "2", "offer": "0", "hired": "4", "rejected": "0",
+                    "withdrawn": "0", "on_hold": "0"}
+    assert re.search(r'href="/admin/queues/tabs/\?stage=interview" aria-current="page"', html)
+    summary = re.sub(r"\s+", " ", re.search(r'id="queue-summary"[^>]*>(.*?)</p>', html, re.S).group(1)).strip()
+    assert summary == "2 applications, at Interview, newest first."
+    assert 'href="/admin/queues/tabs/export.csv?stage=interview"' in html, "the CSV is of the stage it opened on"
+    assert '<details class="queue-filters">' in html, "no filter was asked for: the filters stay folded"
