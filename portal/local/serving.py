@@ -14,6 +14,9 @@ SITE_HEADERS = security_headers(local_mode=True)
 DYNAMIC_PREFIXES = ("/apply", "/applications", "/admin", "/api", "/healthz", "/static", "/dev")
 
 
+NOT_FOUND_KEY = "404.html"
+
+
 class SiteDispatcher:
     """WSGI: dynamic paths to the app; every other GET reads the object at the same path from the site bucket."""
 
@@ -35,9 +38,10 @@ class SiteDispatcher:
         found = self.bucket.get(key_of(request.path))
         if found is None and not request.path.endswith("/") and self.bucket.get(key_of(request.path + "/")):
             return Response(status=301, headers={"Location": request.path + "/"})
-        if found is None:
-            return Response("<!doctype html><title>Not found</title><p>There is no page here. "
-                            '<a href="/jobs/">See the jobs</a>.', status=404, content_type="text/html; charset=utf-8")
+        if found is None:  # what CloudFront's CustomErrorResponses send (infra/template.yaml)
+            page = self.bucket.get(NOT_FOUND_KEY)
+            return Response(page["body"] if page else b"Not found", status=404,
+                            content_type=page["content_type"] if page else "text/plain; charset=utf-8")
         response = Response(found["body"], content_type=found["content_type"])
         if found["cache_control"]:
             response.headers["Cache-Control"] = found["cache_control"]

@@ -23,6 +23,7 @@ CONTENT_TYPES = {
     "json": "application/json",
     "xml": "application/xml",
     "txt": "text/plain; charset=utf-8",
+    "svg": "image/svg+xml",
 }
 RSS_SIZE = 50
 SEARCH_PATH = "/jobs/search.json"
@@ -125,6 +126,15 @@ class SiteRenderer:
             newer_url=listing.page_path(newer) if newer else None,
             search=listing.name == "all", **self._filters(),
         )
+
+    def robots(self) -> SiteObject:
+        """robots.txt: the whole public site may be crawled, and the sitemap says where every job is. Applicants'
+        and recruiters' pages say noindex themselves, and are not in the bucket anyway."""
+        return self._data("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.base_url}/sitemap.xml\n")
+
+    def not_found(self) -> SiteObject:
+        """The page CloudFront (and local mode) sends, with a 404, for a path the bucket has no object for."""
+        return self._html("/404.html", "public/404.html")
 
     def states_index(self) -> SiteObject:
         return self._html("/jobs/state/", "public/states.html", states=geo.state_choices())

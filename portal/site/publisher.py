@@ -103,7 +103,7 @@ class SitePublisher:
                                         for (name, number), cards in pages.items()])
         written += self.bucket.put_all([self._front_page(name, manifest.newest(name), pages)
                                         for name in every_listing()])
-        written += self.bucket.put(self.renderer.states_index())
+        written += self.bucket.put_all([self.renderer.states_index(), self.renderer.robots(), self.renderer.not_found()])
 
         chunk_objects = []
         for number, chunk in enumerate(chunks, start=1):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 
-from flask import Flask, Request, jsonify, request
+from flask import Flask, Request, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
@@ -38,6 +38,11 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 8
 TOO_LARGE = ("What you sent is larger than we accept (1 MB). Shorten the longest answer and send it again; a résumé "
              "is uploaded on its own.")
+# The styled page for what is not there: the static site's 404 page, from the app too.
+NOT_THERE = {
+    404: {"heading": "We cannot find that page", "message": "The link may be mistyped, or the page may have moved."},
+    410: {"heading": "This page has gone", "message": "What was here has been removed for good."},
+}
 BUSY = "We are very busy just now and could not finish this. Please try again in a moment."
 BUSY_RETRY_AFTER_SECONDS = 5
 
@@ -152,6 +157,8 @@ def create_app(test_config: dict | None = None, runtime: Runtime | None = None) 
         if request.path.startswith("/api/") or request.is_json:
             kept = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}  # Allow
             return jsonify(error=exc.description), exc.code, kept
+        if exc.code in NOT_THERE:  # a person followed a link: the site's own page, with the way back to jobs
+            return render_template("public/404.html", **NOT_THERE[exc.code]), exc.code
         return exc.get_response()
 
     def explain_aws_unavailable(exc):

@@ -32,7 +32,7 @@ def test_home_listing_facet_and_detail_pages_have_no_axe_violations(browser, liv
     page = context.new_page()
     refused = refused_by_policy(page)
     for path in ("/", "/jobs/", "/jobs/remote/", "/jobs/state/", "/jobs/state/TX/",
-                 f"/jobs/{postings['onsite_tx'].id}/"):
+                 f"/jobs/{postings['onsite_tx'].id}/", "/no/such/page/", "/apply/no-such-posting"):
         page.goto(live_server + path)
         assert axe_violations(page) == [], path
         assert not scrolls_sideways(page), f"{path} scrolls sideways at {viewport['width']}px"

@@ -3,12 +3,15 @@ import ast
 import fnmatch
 import io
 import json
+import re
 import uuid
 import zipfile
 from pathlib import Path
 
 import boto3
 import pytest
+
+import portal
 from cfnlint.api import lint_file
 from cfnlint.decode import decode_str
 
@@ -274,3 +277,13 @@ def test_every_cloudfront_response_carries_the_apps_security_headers(resources):
     assert sent["ReferrerPolicy"] == {"ReferrerPolicy": headers.REFERRER_POLICY, "Override": True}
     hsts = sent["StrictTransportSecurity"]
     assert f"max-age={hsts['AccessControlMaxAgeSec']}; includeSubDomains" == headers.HSTS and hsts["Override"]
+
+
+def test_a_missing_site_page_gets_the_styled_404_and_the_apps_answers_pass_through(resources):
+    """The bucket answers 403 for a key it lacks; only that is replaced (error responses are the distribution's,
+    for every origin, so a 404 would replace the API's JSON errors too). The app never answers 403."""
+    config = resources["Distribution"]["Properties"]["DistributionConfig"]
+    assert config["CustomErrorResponses"] == [
+        {"ErrorCode": 403, "ResponseCode": 404, "ResponsePagePath": "/404.html", "ErrorCachingMinTTL": 60}]
+    source = "\n".join(p.read_text() for p in Path(portal.__file__).parent.rglob("*.py"))
+    assert not re.search(r"abort\(403\)|Forbidden|\b403\b", source)

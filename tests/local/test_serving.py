@@ -15,7 +15,12 @@ def test_bucket_objects_are_served_at_their_paths_with_their_headers(site):
     assert site.get("/").status_code == 200
     assert site.get(f"/jobs/{posting.id}/").status_code == 200
     assert site.get("/jobs").status_code == 301 and site.get("/jobs").headers["Location"] == "/jobs/"
-    assert site.get("/nothing/here/").status_code == 404
+    missing = site.get("/nothing/here/")
+    assert missing.status_code == 404 and "We cannot find that page" in missing.get_data(as_text=True), (
+        "the site's own 404 page, as CloudFront sends it")
+    robots = site.get("/robots.txt")
+    assert robots.content_type.startswith("text/plain")
+    assert re.search(r"^Sitemap: https?://\S+/sitemap\.xml$", robots.get_data(as_text=True), re.M)
     assert site.client.post("/jobs/").status_code == 405
     for path in ("/jobs/", "/nothing/here/", "/jobs"):  # as CloudFront's ResponseHeadersPolicy sends them
         sent = site.get(path).headers
