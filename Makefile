@@ -8,7 +8,7 @@ PORT ?= 5000
 MOTO_PORT ?= 5055
 export PORT MOTO_PORT
 
-.PHONY: run test bench soak package debian-deps clean
+.PHONY: run test bench soak screenshots package debian-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(STAMP) debian-deps node_modules/.installed
 
 bench: $(STAMP) debian-deps node_modules/.installed
 	$(PY) bench/run.py
+
+# Full-page PNGs of the main pages at 375 and 1280 px in build/screenshots/, for review: the portal as `make run`
+# starts it (free ports, demo data), Debian's chromium through Playwright; the portal is stopped afterwards.
+screenshots: $(STAMP) debian-deps node_modules/.installed
+	$(PY) bench/screenshots.py
 
 # 200 applicants (SOAK_USERS) and a few recruiters for 60 s (SOAK_SECONDS) on gunicorn and moto, with locust; then
 # checks every accepted submission is stored and queued exactly once, and merges its figures into bench/results.json.

@@ -1,4 +1,6 @@
-"""Figures of applying: DynamoDB calls for one submission, in-process latency, and throughput under gunicorn.
+"""Figures of applying: DynamoDB calls for one submission, in-process latency, and throughput under gunicorn; and of
+the application's steps: the largest step's HTML, items read to show any step, the first step's time against
+/healthz's, and the questions an applicant must answer for an on-site job.
 
 apply_rps_ratio is the apply POST's requests per second divided by /healthz's, on the same gunicorn server in
 the same run (wrk on loopback), so the shared machine's speed cancels out. Skipped with a message without wrk.
@@ -94,6 +96,68 @@ def _rps_ratio(stack, posting, apply_form, hidden_fields) -> float | None:
         server.wait(timeout=30)
 
 
+def _step_figures(env, apply_form, make_posting, hidden_fields) -> dict:
+    """Walk the steps of one on-site job among 100 open ones (the site built, so "more jobs" has listings to read)."""
+    from werkzeug.datastructures import MultiDict
+
+    from portal.site import build_site
+    from portal.web.forms import AtLeastOne, ApplyForm
+    from tests.helpers import APPLY_STEPS, step_answers
+    from wtforms.validators import DataRequired, InputRequired
+
+    stack = env.new_stack()
+    app = env.new_app(stack, **NO_SPAM_LIMITS)
+    runtime = app.extensions["portal"]
+    postings = [make_posting(shifts=["day", "weekend"]) for _ in range(100)]
+    runtime.postings.put_many(postings)
+    build_site(runtime)
+    posting = postings[0]
+    client = app.test_client()
+    counter = DynamoCallCounter(app)
+    answers = apply_form()
+    sizes, reads, pages = [], [], {}
+    for step in (*APPLY_STEPS, "review"):
+        url = f"/apply/{posting.id}" if step == "contact" else f"/apply/{posting.id}/{step}"
+        with counter.counting():
+            page = client.get(url)
+        assert page.status_code == 200, (step, page.status_code)
+        html = page.get_data(as_text=True)
+        pages[step] = html
+        sizes.append(len(page.data) / 1024)
+        reads.append(counter.items_read)
+        print(f"step {step}: {len(page.data) / 1024:.1f} KB, {counter.items_read} items read, "
+              f"{counter.calls} calls", file=sys.stderr)
+        if step != "review":
+            resp = client.post(f"/apply/{posting.id}/{step}",
+                               data={**hidden_fields(html), **step_answers(step, answers)})
+            assert resp.status_code == 303, (step, resp.status_code)
+
+    fresh = app.test_client()
+
+    def median_ms(url: str) -> float:
+        times = []
+        for _ in range(30):
+            start = time.perf_counter()
+            assert fresh.get(url).status_code == 200
+            times.append(time.perf_counter() - start)
+        return statistics.median(times) * 1000
+
+    health, first = median_ms("/healthz"), median_ms(f"/apply/{posting.id}")
+    print(f"first step {first:.1f} ms, /healthz {health:.1f} ms (medians of 30, in-process)", file=sys.stderr)
+
+    # Must be answered: a required check, and nothing chosen for the applicant already (the job's workplace and
+    # "contact me by e-mail" come chosen); only the questions a page of this job really shows.
+    with app.test_request_context():
+        form = ApplyForm(formdata=MultiDict({"workplace": posting.workplace}), meta={"csrf": False})
+        shown = "".join(pages.values())
+        required = [f.name for f in form if f.data in (None, "", [], False)
+                    and any(isinstance(v, (DataRequired, InputRequired, AtLeastOne)) for v in f.validators)
+                    and f'name="{f.name}"' in shown]
+    print(f"questions an applicant must answer: {', '.join(required)}", file=sys.stderr)
+    return {"apply_page_kb": round(max(sizes), 1), "apply_page_items_read": max(reads),
+            "apply_page_ms_ratio": round(first / health, 2), "apply_questions_required": len(required)}
+
+
 def figures(env) -> dict:
     sys.path.insert(0, str(ROOT))
     from tests.factories import apply_form, make_posting
@@ -120,7 +184,8 @@ def figures(env) -> dict:
         times.append((time.perf_counter() - start) * 1000)
         assert resp.status_code == 303, resp.status_code
 
-    result = {"apply_ddb_calls": calls, "apply_p50_ms": round(statistics.median(times), 1)}
+    result = {"apply_ddb_calls": calls, "apply_p50_ms": round(statistics.median(times), 1),
+              **_step_figures(env, apply_form, make_posting, hidden_fields)}
     ratio = _rps_ratio(stack, posting, apply_form, hidden_fields)
     if ratio is not None:
         result["apply_rps_ratio"] = ratio

@@ -79,7 +79,8 @@ class DynamoCallCounter:
 
     def _after(self, parsed=None, **kwargs):
         if isinstance(parsed, dict):
-            self.items_read += parsed.get("ScannedCount", parsed.get("Count", 1 if "Item" in parsed else 0))
+            batch = sum(len(items) for items in (parsed.get("Responses") or {}).values())
+            self.items_read += parsed.get("ScannedCount", parsed.get("Count", 1 if "Item" in parsed else batch))
 
     @contextlib.contextmanager
     def counting(self):

@@ -52,3 +52,27 @@ def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * earth_radius_miles * math.asin(math.sqrt(a))
+
+
+
+@functools.lru_cache(maxsize=1)
+def zip_state_table() -> dict:
+    """Which state a ZIP code is in, compactly, for the browser (the site's /jobs/zips.json): ``ranges`` of
+    three-digit prefixes, each ``[first prefix, state]`` in order ("" where no state of ``state_choices`` has one),
+    and ``zips``, the few codes in a state other than their prefix's. Built from the same offline dataset as
+    ``lookup_zip``, so both give one answer for every ZIP code the dataset knows."""
+    import collections
+
+    states = dict(state_choices())
+    places = [(p["zip_code"], p["state"]) for p in zipcodes.list_all() if p["state"] in states]
+    by_prefix: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for code, state in places:
+        by_prefix[code[:3]][state] += 1
+    usual = {prefix: counts.most_common(1)[0][0] for prefix, counts in by_prefix.items()}
+    ranges, last = [], None
+    for prefix in (f"{n:03d}" for n in range(1000)):
+        if usual.get(prefix, "") != last:
+            last = usual.get(prefix, "")
+            ranges.append([prefix, last])
+    exceptions = {code: state for code, state in places if usual[code[:3]] != state}
+    return {"ranges": ranges, "zips": dict(sorted(exceptions.items()))}

@@ -33,6 +33,7 @@ Accounts; account by its opaque id     Query      gsi1pk=ACCOUNTS (, gsi1sk=<id>
 Sign-in attempts per account or IP     Update     pk=LOGIN#<kind>#<hash>#<window>         table (TTL expires_at)
 Status page of a submission            GetItem    pk=STATUS#<sha256 of token>, sk=STATUS  table
 Submission (idempotency of a POST)     GetItem    pk=SUBMISSION#<token>, sk=SUBMISSION    table
+Unfinished application (a draft)       Get/Upd    pk=DRAFT#<draft id>, sk=DRAFT           table (TTL expires_at)
 Account by e-mail                      GetItem    pk=ACCOUNT#<email>, sk=ACCOUNT          table
 Teams                                  Query      gsi1pk=TEAMS                            gsi1
 Members of a team (with their load)    Query      pk=TEAM#<team>, sk begins_with MEMBER#  table
@@ -68,6 +69,7 @@ import hmac
 POSTING_SK = "POSTING"
 APPLICATION_SK = "APP"
 SUBMISSION_SK = "SUBMISSION"
+DRAFT_SK = "DRAFT"
 ACCOUNT_SK = "ACCOUNT"
 TEAM_SK = "TEAM"
 
@@ -101,6 +103,10 @@ def team_applications_index(team: str, application_id: str) -> dict:
 
 def submission(token: str) -> dict:
     return {"pk": f"SUBMISSION#{token}", "sk": SUBMISSION_SK}
+
+
+def draft(draft_id: str) -> dict:
+    return {"pk": f"DRAFT#{draft_id}", "sk": DRAFT_SK}
 
 
 def account(email: str) -> dict:

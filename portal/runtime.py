@@ -80,6 +80,7 @@ class Runtime:
 
     postings = _on_main_table("portal.postings.repository", "PostingRepository")
     applications = _on_main_table("portal.applications.repository", "ApplicationRepository")
+    drafts = _on_main_table("portal.applications.repository", "DraftRepository")
     accounts = _on_main_table("portal.accounts.repository", "AccountRepository")
     audit = _on_main_table("portal.audit.repository", "AuditRepository")
     reports = _on_main_table("portal.reports.repository", "ReportRepository")
@@ -120,10 +121,12 @@ class Runtime:
         import jinja2
 
         from portal.site.assets import asset_url
+        from portal.site.filters import install as install_filters
 
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
                                  autoescape=jinja2.select_autoescape(["html", "xml"]))
         env.globals["asset_url"] = functools.partial(asset_url, STATIC_DIR)
+        install_filters(env)
         return env
 
 

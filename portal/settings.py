@@ -57,9 +57,18 @@ class Settings:
     # How long applications are kept, as the privacy notice on the form says: the retention schedule erases
     # rejected and withdrawn ones this many months after they became so (portal/applications/retention.py).
     retention_months: int = 24
+    # Unfinished applications (saved step by step) are deleted this many days after they were last saved: long
+    # enough to come back from the e-mailed link, short, because nobody chose to send them (DynamoDB TTL).
+    unfinished_retention_days: int = 30
+    # "Finish later" e-mails one unfinished application may ask for, and applications one address may start an hour.
+    finish_later_links: int = 3
+    apply_limit_drafts_per_ip_hour: int = 30
     # The employer's promise to applicants, shown on their status page: a recruiter reviews a new application
     # within this many days.
     applicant_review_days: int = 3
+    # The employer's words on the public site (home sections, benefits and military pages, the hours a week from
+    # which benefits start): the path of its JSON file; empty for the demo employer's (portal/site/employer.py).
+    employer_content: str = ""
     # Named after the stack unless set: the tables, buckets and the stream's dead-letter queue (infra/template.yaml).
     main_table: str = ""
     selfid_table: str = ""

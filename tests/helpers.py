@@ -168,3 +168,44 @@ def parse_errors(html: str) -> list:
     parser = html5lib.HTMLParser(strict=False)
     parser.parse(html)
     return parser.errors
+
+
+# --- the stepped apply -----------------------------------------------------------------------------------------
+
+APPLY_STEPS = ("contact", "home", "availability", "about", "jobs")
+
+
+def step_answers(step: str, answers: dict) -> dict:
+    """The part of a whole application's answers (tests.factories.apply_form) that ``step`` asks."""
+    from portal.web.forms import ApplyForm
+
+    fields = next(s.fields for s in ApplyForm.STEPS if s.name == step)
+    return {k: v for k, v in answers.items() if k in fields}
+
+
+def error_messages(html: str) -> list[str]:
+    """The messages next to fields on a page."""
+    return [m.strip() for m in re.findall(r'<p class="error"[^>]*><span class="visually-hidden">Error:</span>([^<]*)',
+                                          html)]
+
+
+def answer_step(client, posting_id: str, step: str, answers: dict, go: str = "next"):
+    """GET the step (the first one at /apply/<id>) and POST ``answers`` with its hidden fields."""
+    page = client.get(f"/apply/{posting_id}" if step == "contact" else f"/apply/{posting_id}/{step}")
+    assert page.status_code == 200, (step, page.status_code, page.headers.get("Location"))
+    return client.post(f"/apply/{posting_id}/{step}",
+                       data={**hidden_fields(page.get_data(as_text=True)), **answers, "go": go})
+
+
+def apply_in_steps(client, posting, *, send: bool = True, **overrides):
+    """Every step of the application as a careful applicant answers it, then (``send``) check and send."""
+    answers = apply_form(**overrides)
+    for step in APPLY_STEPS:
+        resp = answer_step(client, posting.id, step, step_answers(step, answers))
+        assert resp.status_code == 303, (step, resp.status_code, error_messages(resp.get_data(as_text=True)))
+    if not send:
+        return resp
+    page = client.get(f"/apply/{posting.id}/review")
+    assert page.status_code == 200
+    return client.post(f"/apply/{posting.id}", data={**hidden_fields(page.get_data(as_text=True)),
+                                                     **step_answers("review", answers)})

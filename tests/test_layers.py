@@ -29,7 +29,7 @@ MAY_CALL_DYNAMODB = ("portal/accounts/repository.py", "portal/applications/repos
                      "portal/dynamo.py", "portal/local/")
 DYNAMODB_CALLS = {"get_item", "put_item", "update_item", "delete_item", "query", "scan", "batch_writer",
                   "batch_get_item", "transact_write_items", "batch_write_item"}
-STORES = {"main_table", "postings", "applications", "accounts", "audit", "reports", "selfid", "resumes",
+STORES = {"main_table", "postings", "applications", "drafts", "accounts", "audit", "reports", "selfid", "resumes",
           "site_state", "site_bucket", "pipeline_effects", "mailer", "aws"}
 
 

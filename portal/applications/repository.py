@@ -70,8 +70,10 @@ class ApplicationRepository:
         }
 
     def create_submission(self, token: str, reference: str, applications: list[Application], created_at: str,
-                          status_item: dict | None = None, rate_counters: tuple = (), fingerprint: str = "") -> None:
-        """Write the submission marker, its applications, its status item and its rate counters in one transaction.
+                          status_item: dict | None = None, rate_counters: tuple = (), fingerprint: str = "",
+                          finished_draft: dict | None = None) -> None:
+        """Write the submission marker, its applications, its status item and its rate counters in one transaction,
+        and delete the unfinished application (``finished_draft``, its key) it was built from in the same one.
 
         The marker's condition makes a re-sent POST with the same token fail as a whole, so a double
         click or a retry can never produce a second set of applications. Each rate counter (a ``RateCounter``)
@@ -93,6 +95,8 @@ class ApplicationRepository:
         ]
         transact += [{"Update": {"TableName": self.table.name, "Key": counter.key, **_counting(counter)}}
                      for counter in rate_counters]
+        if finished_draft:
+            transact.append({"Delete": {"TableName": self.table.name, "Key": finished_draft}})
         try:
             # The resource's client serializes plain Python values itself, as the Table methods do.
             transact_write_items(self.table.meta.client, transact)
@@ -449,3 +453,70 @@ def _storable(item: dict) -> dict:
     if item.get("rating") is None:
         item.pop("rating", None)
     return item
+
+
+class DraftGone(Exception):
+    """The unfinished application is not there any more: sent, erased by TTL, or never made."""
+
+
+class TooManyLinks(Exception):
+    """The unfinished application's "finish later" link was already sent as often as allowed."""
+
+
+class DraftRepository:
+    """Unfinished applications (portal/applications/drafts.py): one item each, its answers a map of field to values,
+    so that saving one step never overwrites another's."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def create(self, item: dict) -> None:
+        self.table.put_item(Item={**item, **keys.draft(item["id"]), "entity": "draft"},
+                            ConditionExpression="attribute_not_exists(pk)")
+
+    def get(self, draft_id: str) -> dict | None:
+        return self.table.get_item(Key=keys.draft(draft_id), ConsistentRead=True).get("Item")
+
+    def save(self, draft_id: str, answers: dict[str, list[str]], *, done: str = "", undone: str = "",
+             attributes: dict | None = None) -> None:
+        """Set these answers (field by field), mark a step done or not done, and set plain ``attributes``."""
+        names, values, sets = {}, {}, []
+        for n, (field, field_values) in enumerate(answers.items()):
+            names[f"#a{n}"], values[f":a{n}"] = field, list(field_values)
+            sets.append(f"answers.#a{n} = :a{n}")
+        for n, (name, value) in enumerate((attributes or {}).items()):
+            names[f"#s{n}"], values[f":s{n}"] = name, value
+            sets.append(f"#s{n} = :s{n}")
+        expression = ("SET " + ", ".join(sets)) if sets else ""
+        if done:
+            expression += " ADD done :step"
+            values[":step"] = {done}
+        if undone:
+            expression += " DELETE done :unstep"
+            values[":unstep"] = {undone}
+        if not expression:
+            return
+        try:
+            self.table.update_item(Key=keys.draft(draft_id), UpdateExpression=expression.strip(),
+                                   ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues=values,
+                                   **({"ExpressionAttributeNames": names} if names else {}))
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            raise DraftGone(draft_id) from exc
+
+    def count_link(self, draft_id: str, limit: int, at: str) -> int:
+        """One more "finish later" e-mail asked for (the pipeline sends it); its number, or TooManyLinks."""
+        try:
+            item = self.table.update_item(
+                Key=keys.draft(draft_id), UpdateExpression="ADD links_sent :one SET link_asked_at = :at",
+                ConditionExpression="attribute_exists(pk) AND (attribute_not_exists(links_sent) OR links_sent < :limit)",
+                ExpressionAttributeValues={":one": 1, ":limit": limit, ":at": at}, ReturnValues="UPDATED_NEW",
+            )["Attributes"]
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            if self.get(draft_id) is None:
+                raise DraftGone(draft_id) from exc
+            raise TooManyLinks(draft_id) from exc
+        return int(item["links_sent"])

@@ -122,7 +122,7 @@ def benefits_notes(postings: list[Posting], hours_max: int) -> list[str]:
 
 def submit_application(
     runtime, postings: list[Posting], answers: ApplicationInput, token: str, *,
-    limits: RateLimits | None = None, resume_key: str = "", status_page: bool = True,
+    limits: RateLimits | None = None, resume_key: str = "", status_page: bool = True, finished_draft: dict | None = None,
 ) -> Submission:
     """Create one application per posting (ranked in the order given), linked by one submission, exactly once.
 
@@ -130,7 +130,8 @@ def submit_application(
     re-sent POST all name the same submission; the repository's conditional transaction lets only the first
     one write. With ``status_page`` the transaction also writes the status item of the private status link
     (only the token's hash is stored); with ``limits`` it counts the submission against the rate limits.
-    ``resume_key`` names a résumé the caller has already checked (resumes.ResumeStore.check).
+    ``resume_key`` names a résumé the caller has already checked (resumes.ResumeStore.check). ``finished_draft``
+    (a key) is the unfinished application the answers were saved in, deleted in the same transaction.
     Raises RateLimited, TooManyPostings, TokenReused and NotStored. Where the applicant lives is checked by the callers (location_problems)
     before this, with a message at the ZIP field; the pipeline holds any remote mismatch that still gets through.
     """
@@ -185,7 +186,7 @@ def submit_application(
     fingerprint = submission_fingerprint(runtime.secret_key, postings, answers, resume_key)
     try:
         repo.create_submission(token, reference, applications, now, status_item=status_item, rate_counters=counters,
-                               fingerprint=fingerprint)
+                               fingerprint=fingerprint, finished_draft=finished_draft)
     except (ClientError, BotoCoreError) as exc:
         # Throttled after the SDK's retries, or unreachable: the caller keeps every answer and asks again.
         raise NotStored(type(exc).__name__) from exc
@@ -199,6 +200,11 @@ def submit_application(
         return Submission(earlier["reference"], list(earlier["application_ids"]), duplicate=True,
                           status_token=again_token)
     return Submission(reference, [a.id for a in applications], status_token=status_token)
+
+
+def was_sent(runtime, token: str) -> bool:
+    """Whether a submission was already made with this token."""
+    return bool(token) and runtime.applications.get_submission(token) is not None
 
 
 def status_token_of(runtime, reference: str) -> str:

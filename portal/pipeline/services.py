@@ -127,6 +127,8 @@ def handle_record(pipeline: Pipeline, record: StreamRecord) -> None:
         keep_linked_resume(pipeline, record)
     elif entity == "posting":
         posting_changed(pipeline, record)
+    elif entity == "draft":
+        send_finish_later_link(pipeline, record)
     else:
         # Everything else in the table (accounts, markers, history, counters, the pipeline's own writes)
         # needs nothing from the pipeline.
@@ -256,6 +258,29 @@ def send_confirmation(pipeline: Pipeline, status: dict) -> None:
     }
     _send_once(pipeline, f"SUBMISSION#{submission_id}", "mail#confirmation", "confirmation",
                str(status.get("contact_email") or ""), context, now, about={"pk": status["pk"], "sk": status["sk"]})
+
+
+def send_finish_later_link(pipeline: Pipeline, record: StreamRecord) -> None:
+    """Each "finish later" the applicant asked for (an unfinished application's ``links_sent`` going up) sends
+    the private link that resumes it, once."""
+    new, old = record.new or {}, record.old or {}
+    number = int(new.get("links_sent", 0))
+    if number <= int(old.get("links_sent", 0)) or not new.get("email"):
+        return
+    from portal.applications.drafts import link_token
+
+    draft_id = str(new["id"])
+    expires = datetime.datetime.fromtimestamp(int(new.get("expires_at", 0)), datetime.timezone.utc)
+    name = ((new.get("answers") or {}).get("name") or ["there"])[0].strip() or "there"
+    context = {
+        "name": name,
+        "posting_title": new.get("posting_title") or "the job",
+        "link": f"{pipeline.runtime.settings.public_base_url.rstrip('/')}/apply/later/"
+                f"{link_token(pipeline.runtime.secret_key, draft_id)}",
+        "until": f"{expires.day} {expires:%B %Y}",
+    }
+    _send_once(pipeline, f"DRAFT#{draft_id}", f"mail#later#{number}", "finish_later", str(new["email"]), context,
+               pipeline.now(), about={"pk": new["pk"], "sk": new["sk"]})
 
 
 def keep_linked_resume(pipeline: Pipeline, record: StreamRecord) -> None:

@@ -16,6 +16,7 @@ from portal import clock
 
 def _publisher(runtime):
     from portal.runtime import STATIC_DIR
+    from portal.site import employer
     from portal.site.pages import SiteRenderer
     from portal.site.publisher import SitePublisher
 
@@ -24,7 +25,8 @@ def _publisher(runtime):
         postings=runtime.postings,
         state=runtime.site_state,
         bucket=runtime.site_bucket,
-        renderer=SiteRenderer(runtime.templates, runtime.settings.public_base_url, now.date()),
+        renderer=SiteRenderer(runtime.templates, runtime.settings.public_base_url, now.date(),
+                              employer.load(runtime.settings.employer_content)),
         page_size=runtime.settings.page_size,
         static_folder=STATIC_DIR,
         now=now,

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 # The assets pages link to; everything else under static/ is served under its own name.
-ASSETS = ("css/site.css", "js/search.js", "favicon.svg")
+ASSETS = ("css/site.css", "js/search.js", "favicon.svg", "logo.svg")
 LONG_CACHE = "public, max-age=31536000, immutable"
 _HASHED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{10})(?P<suffix>\.[a-z0-9]+)$")
 

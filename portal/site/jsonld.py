@@ -7,8 +7,17 @@ from markupsafe import Markup
 
 from portal import geo
 from portal.postings.models import REMOTE, Posting
+from portal.site.assets import asset_url
 
 ORGANIZATION = "Flexwork Jobs"
+LOGO = "logo.svg"  # under static/, one of the site's ASSETS (portal/site/assets.py)
+
+
+def logo_url(base_url: str) -> str:
+    """The absolute URL of the logo under its content-hashed name, as the site publishes it."""
+    from portal.runtime import STATIC_DIR
+
+    return base_url + asset_url(STATIC_DIR, LOGO)
 
 
 def job_posting(posting: Posting, base_url: str) -> dict:
@@ -23,7 +32,8 @@ def job_posting(posting: Posting, base_url: str) -> dict:
         "title": posting.title,
         "description": description_html(posting.description),
         "datePosted": posting.date_posted,
-        "hiringOrganization": {"@type": "Organization", "name": ORGANIZATION, "sameAs": base_url + "/"},
+        "hiringOrganization": {"@type": "Organization", "name": ORGANIZATION, "sameAs": base_url + "/",
+                               "logo": logo_url(base_url)},
         "identifier": {"@type": "PropertyValue", "name": ORGANIZATION, "value": posting.id},
         "url": f"{base_url}/jobs/{posting.id}/",
         "employmentType": list(posting.employment_types),

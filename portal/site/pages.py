@@ -11,7 +11,8 @@ import json
 from portal import geo
 from portal.postings.models import CATEGORIES, EMPLOYMENT_TYPES, SHIFTS, WORKPLACES, Posting
 from portal.postings.services import is_open
-from portal.site import feeds, jsonld
+from portal.site import employer as employer_content, feeds, jsonld
+from portal.site.employer import Employer
 from portal.site.listings import FACETS, Listing
 
 HTML_CACHE = "public, max-age=60"
@@ -27,6 +28,7 @@ CONTENT_TYPES = {
 }
 RSS_SIZE = 50
 SEARCH_PATH = "/jobs/search.json"
+ZIPS_KEY = "jobs/zips.json"  # which state a ZIP is in, for "jobs near me" (static/js/search.js)
 
 
 @dataclasses.dataclass
@@ -62,26 +64,30 @@ class Card:
     pay_label: str
     hours_label: str
     shifts_label: str
+    benefits: bool = False  # its hours reach the employer's benefits threshold
 
     @classmethod
-    def of(cls, record: dict) -> "Card":
-        return cls(record["i"], record["t"], record["l"], record["el"], record["pl"], record["hl"], record["sl"])
+    def of(cls, record: dict, employer: Employer | None = None) -> "Card":
+        benefits = employer is not None and employer.qualifies(record["h"][1])
+        return cls(record["i"], record["t"], record["l"], record["el"], record["pl"], record["hl"], record["sl"],
+                   benefits)
 
 
 class SiteRenderer:
     """Renders with the app's Jinja environment, so the static pages and the dynamic ones share templates."""
 
-    def __init__(self, jinja_env, base_url: str, today: datetime.date):
+    def __init__(self, jinja_env, base_url: str, today: datetime.date, employer: Employer | None = None):
         self.env = jinja_env
         self.base_url = base_url.rstrip("/")
         self.today = today
+        self.employer = employer or employer_content.load()
         self._templates = {}
 
     def _html(self, path: str, template: str, **context) -> SiteObject:
         tpl = self._templates.get(template)
         if tpl is None:
             tpl = self._templates[template] = self.env.get_template(template)
-        html = tpl.render(base_url=self.base_url, canonical=self.base_url + path, **context)
+        html = tpl.render(base_url=self.base_url, canonical=self.base_url + path, employer=self.employer, **context)
         return SiteObject(key_of(path), html.encode(), CONTENT_TYPES["html"], HTML_CACHE)
 
     def _filters(self) -> dict:
@@ -91,7 +97,15 @@ class SiteRenderer:
         }
 
     def home(self) -> SiteObject:
-        return self._html("/", "public/home.html", facets=FACETS)
+        return self._html("/", "public/home.html", facets=FACETS, pages=self.employer.pages)
+
+    def content_pages(self) -> list[SiteObject]:
+        """The employer's pages beside the jobs (/benefits/, /military/), from its content."""
+        return [self._html(page.path, "public/page.html", page=page) for page in self.employer.pages.values()]
+
+    def zip_states(self) -> SiteObject:
+        """The ZIP-to-state table "jobs near me" reads: a ZIP becomes the state whose jobs an applicant can take."""
+        return self._data(ZIPS_KEY, json.dumps(geo.zip_state_table(), separators=(",", ":")))
 
     def posting(self, posting: Posting) -> SiteObject:
         open_now = is_open(posting, self.today)
@@ -119,7 +133,7 @@ class SiteRenderer:
             path = listing.page_path(number)
             older = number - 1 if number > 1 else None
             newer = number + 1 if number < newest else None
-        shown = [Card.of(r) for r in self._open_newest_first(records)]
+        shown = [Card.of(r, self.employer) for r in self._open_newest_first(records)]
         return self._html(
             path, "public/jobs.html", listing=listing, postings=shown, number=number,
             older_url=listing.page_path(older) if older else None,
@@ -158,6 +172,7 @@ class SiteRenderer:
 
     def sitemap_of_listings(self, listing_paths: list[str]) -> SiteObject:
         urls = [(self.base_url + "/", ""), (self.base_url + "/jobs/state/", "")]
+        urls += [(self.base_url + page.path, "") for page in self.employer.pages.values()]
         urls += [(self.base_url + path, "") for path in listing_paths]
         return self._data("sitemaps/listings.xml", feeds.sitemap(urls))
 

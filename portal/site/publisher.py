@@ -103,7 +103,8 @@ class SitePublisher:
                                         for (name, number), cards in pages.items()])
         written += self.bucket.put_all([self._front_page(name, manifest.newest(name), pages)
                                         for name in every_listing()])
-        written += self.bucket.put_all([self.renderer.states_index(), self.renderer.robots(), self.renderer.not_found()])
+        written += self.bucket.put_all([self.renderer.states_index(), self.renderer.robots(), self.renderer.not_found(),
+                                        *self.renderer.content_pages(), self.renderer.zip_states()])
 
         chunk_objects = []
         for number, chunk in enumerate(chunks, start=1):

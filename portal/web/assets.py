@@ -6,6 +6,7 @@ from flask import abort, has_request_context, request, send_from_directory
 
 from portal.runtime import STATIC_DIR
 from portal.site.assets import LONG_CACHE, asset_url as site_asset_url, is_hashed, unhashed
+from portal.site.filters import install as install_filters
 
 
 def asset_url(name: str) -> str:
@@ -27,4 +28,5 @@ def serve_static(filename: str):
 
 def init_app(app) -> None:
     app.jinja_env.globals["asset_url"] = asset_url
+    install_filters(app.jinja_env)  # the public templates' filters, for pages of the site the app renders too
     app.view_functions["static"] = serve_static

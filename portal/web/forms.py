@@ -2,6 +2,8 @@
 checkbox group and choices (admin too). Every field, its label and the message next to it when the answer will not do."""
 from __future__ import annotations
 
+import dataclasses
+
 from flask_wtf import FlaskForm
 import wtforms
 from wtforms import (
@@ -151,6 +153,16 @@ class AvailabilityForm(PortalForm):
         }
 
 
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One page of the stepped application: its URL name, heading and the fields it asks."""
+
+    name: str
+    heading: str
+    fields: tuple[str, ...]
+    required: bool = True  # whether the application can be sent before this step has been passed
+
+
 class ApplyForm(AvailabilityForm):
     submission_token = HiddenField()
     # When the form was shown, signed: a form sent back faster than a person can fill it is not accepted.
@@ -263,6 +275,23 @@ class ApplyForm(AvailabilityForm):
         if place is None:
             raise ValidationError("Enter a real five-digit US ZIP code, like 98101.")
         self.place = place
+
+    # The application in steps, one short page each (GOV.UK's "one thing per page"): what each asks, in order.
+    STEPS = (
+        Step("contact", "Your contact details", ("name", "email", "phone", "preferred_contact")),
+        Step("home", "Where you live", ("zip", "workplace", "max_commute_miles")),
+        Step("availability", "When you can work", ("hours_min", "hours_max", "shifts", "start_date", "term_start",
+                                                   "term_end", "summer_only")),
+        Step("about", "About you", ("military_spouse", "may_relocate", "move_date", "veteran", "student",
+                                    "parent_carer", "accommodation", "programmes"), required=False),
+        Step("jobs", "More jobs", ("choice_2", "choice_3", "choice_4", "choice_5"), required=False),
+        Step("review", "Check and send", ("resume_upload", "consent", "website"), required=False),
+    )
+
+    @classmethod
+    def step_of(cls, field_name: str) -> Step:
+        """The step that asks ``field_name`` (the last, check and send, for anything else)."""
+        return next((s for s in cls.STEPS if field_name in s.fields), cls.STEPS[-1])
 
     # The order of the page, so the error summary lists problems in the order the applicant meets them
     # (the availability fields are declared first, in the base class shared with the status page).

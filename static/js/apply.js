@@ -40,16 +40,18 @@
 
   function showPlace() {
     if (!place) { zipNote.textContent = ""; return; }
-    var problems = [], distances = [];
+    var problems = [], notes = [];
     chosen().forEach(function (p) {
       if (p.workplace === "remote" && p.remote_states.length && p.remote_states.indexOf(place.state) < 0) {
         problems.push(p.title + " is open only to people living in " + p.remote_states.join(", ") +
                       "; your ZIP code is in " + place.state_name + ".");
-      } else if (p.workplace !== "remote" && p.lat !== null) {
-        distances.push(p.title + ": about " + miles(place, p) + " miles from " + place.city + ".");
+      } else if (p.workplace === "remote") {
+        notes.push(p.title + " is open to people living in " + place.state_name + ".");
+      } else if (p.lat !== null) {
+        notes.push(p.title + ": about " + miles(place, p) + " miles from " + place.city + ".");
       }
     });
-    zipNote.textContent = problems.concat(distances).join(" ");
+    zipNote.textContent = [place.city + ", " + place.state_name + "."].concat(problems, notes).join(" ");
     zipNote.classList.toggle("warning", problems.length > 0);
   }
 
@@ -82,9 +84,12 @@
     }
   }
 
-  zipInput.addEventListener("change", lookUp);
-  zipInput.addEventListener("input", function () { if (/^\d{5}$/.test(zipInput.value.trim())) { lookUp(); } });
-  hoursMax.addEventListener("input", showBenefits);
+  // Each step has some of these; each check runs where its fields are.
+  if (zipInput && zipNote) {
+    zipInput.addEventListener("change", lookUp);
+    zipInput.addEventListener("input", function () { if (/^\d{5}$/.test(zipInput.value.trim())) { lookUp(); } });
+  }
+  if (hoursMax && benefitsNote) { hoursMax.addEventListener("input", showBenefits); }
   form.querySelectorAll("select[id^=choice_]").forEach(function (select) {
     select.addEventListener("change", function () { showPlace(); showBenefits(); });
   });
@@ -149,6 +154,6 @@
     });
   }
 
-  if (zipInput.value) { lookUp(); }
-  if (hoursMax.value) { showBenefits(); }
+  if (zipInput && zipNote && zipInput.value) { lookUp(); }
+  if (hoursMax && benefitsNote && hoursMax.value) { showBenefits(); }
 })();

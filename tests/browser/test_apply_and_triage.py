@@ -22,16 +22,28 @@ def posting(app, main_table):
     return posting
 
 
-def send_answers(page, name: str, email: str, phone: str) -> None:
-    """Fills in the apply form for the night picker's job, as a person would, and sends it."""
+def answer_steps(page, name: str, email: str, phone: str) -> None:
+    """Answers each step of the application for the night picker's job, as a person would, up to check and send."""
     page.get_by_label("Full name").fill(name)
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Phone number").fill(phone)
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("ZIP code").fill("98032")
+    page.get_by_label("On-site").check()
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Fewest hours a week").fill("20")
     page.get_by_label("Most hours a week").fill("30")
     page.get_by_label("Night").check()
-    page.get_by_label("On-site").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="About you").wait_for()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="More jobs").wait_for()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Check and send").wait_for()
+
+
+def send_answers(page, name: str, email: str, phone: str) -> None:
+    answer_steps(page, name, email, phone)
     page.get_by_label("I agree").check()
     page.get_by_role("button", name="Send application").click()
 
@@ -69,7 +81,7 @@ def test_apply_then_recruiter_sees_the_application(page, live_server, posting):
 def test_errors_are_summarised_and_linked_to_their_fields(page, live_server, posting):
     page.goto(f"{live_server}/apply/{posting.id}")
     page.get_by_label("Full name").fill("Ada")
-    page.get_by_role("button", name="Send application").click()
+    page.get_by_role("button", name="Continue").click()
     summary = page.get_by_role("alert")
     summary.wait_for()
     assert "Enter your e-mail address." in summary.inner_text()
@@ -89,10 +101,12 @@ def test_a_resume_chosen_on_the_form_goes_straight_to_storage_and_comes_with_the
     resume = tmp_path / "Grace CV.pdf"
     resume.write_bytes(b"%PDF-1.7\n" + b"0" * 4000)
     page.goto(f"{live_server}/apply/{posting.id}")
+    answer_steps(page, "Ada Lovelace", "ada@example.com", "206 555 0123")
     page.get_by_label("PDF or Word (DOCX) file, up to 5 MB").set_input_files(str(resume))
     page.get_by_text("Your PDF résumé is attached.").wait_for()  # uploaded to S3 and checked
     assert axe_violations(page) == []
-    send_answers(page, "Ada Lovelace", "ada@example.com", "206 555 0123")
+    page.get_by_label("I agree").check()
+    page.get_by_role("button", name="Send application").click()
     page.get_by_role("heading", name="Thank you: your application is in").wait_for()
     page.get_by_role("link", name="your status page").click()
     page.get_by_text("Your résumé is added.").wait_for()

@@ -226,3 +226,19 @@ def test_a_team_queue_opens_where_work_waits_with_each_stages_count_from_one_cou
     assert summary == "2 applications, at Interview, newest first."
     assert 'href="/admin/queues/tabs/export.csv?stage=interview"' in html, "the CSV is of the stage it opened on"
     assert '<details class="queue-filters">' in html, "no filter was asked for: the filters stay folded"
+
+
+def test_a_stage_tab_keeps_the_filters_folded_and_each_cell_names_its_column(signed_in, queue):
+    """On a phone the open filter panel would push the applications a screen down: a stage tab or the next page
+    leaves it folded, a filter opens it. Each cell carries its column's name (the card's label on a phone), and
+    each row's checkbox sits in a label that is its 44 px target."""
+    client = signed_in("north")
+    tab = client.get("/admin/queues/north/?stage=applied").get_data(as_text=True)
+    assert '<details class="queue-filters">' in tab
+    filtered = client.get("/admin/queues/north/?stage=applied&state=OR").get_data(as_text=True)
+    assert '<details class="queue-filters" open>' in filtered
+    row = re.search(r'<tr data-application="[^"]+">(.*?)</tr>', tab, re.S).group(1)
+    assert re.findall(r'<td data-label="([^"]*)"', row) == ["Select", "Applicant", "Job", "Stage", "Fit", "Hours",
+                                                             "Shifts", "Received"]
+    assert re.search(r'<label class="select-target" for="sel-(\w+)"><input type="checkbox" name="selected" '
+                     r'value="\1:\d+" id="sel-\1"', row)

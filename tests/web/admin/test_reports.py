@@ -1,6 +1,7 @@
 """Dashboards (funnel, time to first triage, applications per day, flexibility shares) as SVG with text
 alternatives, and the EEO report: aggregate counts only, small cells hidden, admins only."""
 import datetime
+import re
 
 import pytest
 from ulid import ULID
@@ -30,11 +31,15 @@ def test_team_dashboard_has_svg_charts_with_text_alternatives(signed_in, recent)
     client.post(f"/admin/applications/{apps[0].id}/move",
                 data={"csrf_token": csrf_token(client), "to_stage": "screened", "version": "1"})
     html = client.get("/admin/teams/north/dashboard").get_data(as_text=True)
-    assert html.count("<svg") == 4 and html.count('role="img"') == 4
+    assert html.count('<svg class="chart') == 4 and html.count('role="img"') == 4
+    charts = re.findall(r'<svg class="chart[^>]*>', html)
+    assert all("viewBox" not in svg and 'width="100%"' in svg for svg in charts), \
+        "the charts are drawn at their column's width, unscaled, so their text keeps its size on a phone"
     assert "<title id=\"funnel-title\">Applications per stage</title>" in html
     assert "Applied: " in html and "Screened: 1" in html
     assert "have been moved by a recruiter" in html and "1 have been" in html
     assert "20 to 29 hours" in html and "Applications received per day" in html
+    assert '<td data-label="Stage">Applied</td><td data-label="Applications">' in html, "each cell names its column"
 
 
 def test_posting_dashboard_counts_only_that_posting(signed_in, recent):

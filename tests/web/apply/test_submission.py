@@ -53,7 +53,7 @@ def test_a_remote_posting_refuses_a_state_it_does_not_list_at_the_zip_field(clie
     assert resp.status_code == 422
     assert 'id="zip-error"' in html
     assert "Remote Support Agent is open only to people living in WA, OR, TX; your ZIP code is in California." in html
-    assert 'value="Kept Name"' in html and f'<option selected value="{remote.id}">' in html
+    assert 'value="Kept Name"' in html and f'name="choice_2" value="{remote.id}"' in html
     assert len(ApplicationRepository(main_table).list_for_team("customer-service", 100).items) == before
 
 
@@ -77,10 +77,14 @@ def test_hours_below_the_benefits_threshold_are_a_note_after_sending_not_an_erro
     assert "Kent Picker: benefits" not in html
 
 
-def test_the_form_says_the_benefits_threshold_and_offers_the_other_jobs(client, three_postings):
-    html = client.get(f"/apply/{three_postings[0].id}").get_data(as_text=True)
+def test_the_steps_say_the_benefits_threshold_and_the_privacy_notice(client, three_postings):
+    from tests.helpers import apply_in_steps
+
+    apply_in_steps(client, three_postings[0], send=False)
+    html = client.get(f"/apply/{three_postings[0].id}/availability").get_data(as_text=True)
     assert "20+ hours a week qualifies for benefits." in html
-    assert "Remote Support Agent (Remote)" in html and "Privacy notice" in html and "24 months" in html
+    html = client.get(f"/apply/{three_postings[0].id}/review").get_data(as_text=True)
+    assert "Privacy notice" in html and "24 months" in html
 
 
 def test_the_zip_lookup_for_live_checks_answers_json_and_needs_the_csrf_token(client, three_postings):
@@ -122,7 +126,7 @@ def test_throttling_after_the_sdk_retries_gives_503_that_keeps_every_answer(app,
     assert len(attempts) > 1, "botocore retried before giving up (max_attempts retries plus the first try)"
     assert "please try again" in html
     assert 'value="Kept Through Throttling"' in html and "Quiet room" in html
-    assert f'<option selected value="{remote.id}">' in html
+    assert f'name="choice_2" value="{remote.id}"' in html
 
 
 @pytest.mark.parametrize("field, value, message", [
