@@ -11,7 +11,7 @@ import json
 import secrets
 
 from portal import clock, keys
-from portal.applications.repository import DraftGone, RateCounter, TooManyLinks
+from portal.applications.repository import DraftGone, TooManyLinks
 from portal.postings.models import REMOTE, Posting
 from portal.site.listings import state_listing
 
@@ -66,11 +66,11 @@ def _expires_at(runtime, now: datetime.datetime) -> int:
 def start(runtime, posting: Posting, started: str, submission_token: str, client_ip: str) -> Draft:
     """A new unfinished application for ``posting``, counted against the starts allowed from ``client_ip`` an hour
     (RateLimited when over): each is an item kept for weeks, so a robot must not make millions."""
+    from portal.applications.services import rate_limits
+
     now = clock.now()
-    ip_hash = keys.identity_hash(runtime.secret_key, f"rate:{client_ip or 'unknown'}")
-    runtime.applications.count(RateCounter(
-        "DRAFT", keys.rate_limit("DRAFT", ip_hash, now.strftime("%Y%m%d%H")),
-        runtime.settings.apply_limit_drafts_per_ip_hour, int(now.timestamp()) + 3600 + 86400))
+    runtime.applications.count(rate_limits(runtime, client_ip).draft_counter(
+        now, runtime.settings.apply_limit_drafts_per_ip_hour))
     draft = Draft(id=secrets.token_urlsafe(16), posting_id=posting.id, posting_title=posting.title, answers={},
                   done=set(), started=started, submission_token=submission_token, expires_at=_expires_at(runtime, now))
     runtime.drafts.create({

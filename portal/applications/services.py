@@ -78,6 +78,11 @@ class RateLimits:
         return RateCounter("UPLOAD", keys.rate_limit("UPLOAD", self._hash(self.client_ip), now.strftime("%Y%m%d%H")),
                            per_hour, int(now.timestamp()) + 3600 + 86400)
 
+    def draft_counter(self, now: datetime.datetime, per_hour: int) -> RateCounter:
+        """Unfinished applications started from one IP address in the hour: each is an item kept for weeks."""
+        return RateCounter("DRAFT", keys.rate_limit("DRAFT", self._hash(self.client_ip), now.strftime("%Y%m%d%H")),
+                           per_hour, int(now.timestamp()) + 3600 + 86400)
+
     def _hash(self, value: str) -> str:
         return keys.identity_hash(self.secret_key, f"rate:{value}")
 

@@ -104,7 +104,7 @@ def _saved_values(values: list[str], multiline: bool) -> list[str] | None:
     return values
 
 
-def _typed_answers(form, step, posted) -> dict[str, list[str]]:
+def _typed_answers(step, posted) -> dict[str, list[str]]:
     answers = {}
     for name in step.fields:
         if name == "website":
@@ -279,17 +279,17 @@ def save_step(posting_id, step_name):
     valid = not form.errors
     index = STEP_NAMES.index(step.name)
     if go == "back" and index > 0 and draft is not None:
-        drafts.save(runtime(), draft, _typed_answers(form, step, request.form), step=step.name, passed=valid)
+        drafts.save(runtime(), draft, _typed_answers(step, request.form), step=step.name, passed=valid)
         return redirect(_step_url(posting.id, STEP_NAMES[index - 1]), code=303)
     if not valid:
         if go == "later" and draft is not None:
-            drafts.save(runtime(), draft, _typed_answers(form, step, request.form), step=step.name, passed=False)
+            drafts.save(runtime(), draft, _typed_answers(step, request.form), step=step.name, passed=False)
         return _render(posting, draft, form, step, 422)
     try:
         if draft is None:
             draft = _start_draft(posting, form)
         extra = {"email": form.email_normalized} if step.name == "contact" else {}
-        drafts.save(runtime(), draft, _typed_answers(form, step, request.form), step=step.name, passed=True,
+        drafts.save(runtime(), draft, _typed_answers(step, request.form), step=step.name, passed=True,
                     resume_at=STEP_NAMES[index + 1], **extra)
     except applying.RateLimited:
         log.info("unfinished application refused: rate limit per IP")
@@ -403,7 +403,7 @@ def _keep_and_show(posting, draft, form, status, problem=None):
             draft = _start_draft(posting, form)
         answers = {}
         for step in _posted_steps(request.form):
-            answers.update(_typed_answers(form, step, request.form))
+            answers.update(_typed_answers(step, request.form))
         answers.pop("consent", None)  # agreed to when it is sent, not before
         drafts.save(runtime(), draft, answers, started=form.started.data)
     except (applying.RateLimited, drafts.DraftGone) as exc:
