@@ -29,8 +29,9 @@ node_modules/.installed: package.json package-lock.json
 run: $(STAMP)
 	$(PY) -m portal.local
 
+# One worker per core (pytest-xdist); each worker starts its own emulator, and a test module (or class) stays on one.
 test: $(STAMP) debian-deps node_modules/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadscope
 
 bench: $(STAMP) debian-deps node_modules/.installed
 	$(PY) bench/run.py

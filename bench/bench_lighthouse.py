@@ -134,8 +134,25 @@ def _report(page: str, form_factor: str, scores: dict, report: dict) -> None:
         print(f"  known frame_sequence errors (no weight): {', '.join(known)}", file=sys.stderr)
 
 
+def warm_up(base: str, pages: dict[str, str]) -> None:
+    """Fetch each page and every file it names once before measuring. Lantern takes each request's server time
+    from the run it observes, and the first request for a file in a fresh process (the app's first request,
+    the emulator's first read of a bucket) is many times slower than the next; in production a CDN's edge
+    answers these, so that first-request cost is not what a visitor waits for."""
+    import re
+    import urllib.request
+
+    for path in pages.values():
+        with urllib.request.urlopen(base + path, timeout=30) as resp:
+            html = resp.read().decode("utf-8", "replace")
+        for asset in dict.fromkeys(re.findall(r'(?:href|src)="(/static/[^"]+)"', html)):
+            with urllib.request.urlopen(base + asset, timeout=30) as resp:
+                resp.read()
+
+
 def measure(base: str, pages: dict[str, str], runs: int = 1) -> dict:
     REPORTS.mkdir(parents=True, exist_ok=True)
+    warm_up(base, pages)
     figures: dict[str, float] = {}
     for form_factor in FORM_FACTORS:
         for page, path in pages.items():

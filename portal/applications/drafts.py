@@ -2,11 +2,8 @@
 the private "finish later" link that resumes one on another device, with no account."""
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime
-import hashlib
-import hmac
 import json
 import secrets
 
@@ -15,8 +12,7 @@ from portal.applications.repository import DraftGone, TooManyLinks
 from portal.postings.models import REMOTE, Posting
 from portal.site.listings import state_listing
 
-__all__ = ["Draft", "DraftGone", "TooManyLinks", "start", "load", "save", "link_token", "draft_id_of_link",
-           "ask_for_link", "suggest_jobs"]
+__all__ = ["Draft", "DraftGone", "TooManyLinks", "start", "load", "save", "ask_for_link", "suggest_jobs"]
 
 # Cards read from each listing: its newest page and the one before (a newest page may have just begun).
 SUGGESTION_PAGES = 2
@@ -108,24 +104,6 @@ def save(runtime, draft: Draft, answers: dict[str, list[str]], *, step: str = ""
     for name, value in attributes.items():
         if hasattr(draft, name):
             setattr(draft, name, value)
-
-
-def _link_mac(secret_key: str, draft_id: str) -> str:
-    digest = hmac.new(secret_key.encode(), f"draft-link:{draft_id}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def link_token(secret_key: str, draft_id: str) -> str:
-    """The private link's token: the draft's id with a MAC only the secret makes, so nothing that holds the id
-    alone (the session cookie) can open it, and nothing about the link is stored."""
-    return f"{draft_id}.{_link_mac(secret_key, draft_id)}"
-
-
-def draft_id_of_link(secret_key: str, token: str) -> str | None:
-    draft_id, _, mac = (token or "").partition(".")
-    if not draft_id or not mac or not hmac.compare_digest(mac, _link_mac(secret_key, draft_id)):
-        return None
-    return draft_id
 
 
 def ask_for_link(runtime, draft: Draft) -> int:

@@ -24,7 +24,7 @@ from typing import Callable
 from portal import clock, keys
 from portal.applications.models import APPLIED, ON_HOLD, SCREENED, Application
 from portal.applications.stages import StageConflict, move_stage
-from portal.applications.tokens import status_token
+from portal.applications.tokens import draft_link_token, status_token
 from portal.mail import has_template
 from portal.pipeline import routing, scoring
 from portal.pipeline.counting import QueueState, deltas
@@ -267,7 +267,6 @@ def send_finish_later_link(pipeline: Pipeline, record: StreamRecord) -> None:
     number = int(new.get("links_sent", 0))
     if number <= int(old.get("links_sent", 0)) or not new.get("email"):
         return
-    from portal.applications.drafts import link_token
 
     draft_id = str(new["id"])
     expires = datetime.datetime.fromtimestamp(int(new.get("expires_at", 0)), datetime.timezone.utc)
@@ -276,7 +275,7 @@ def send_finish_later_link(pipeline: Pipeline, record: StreamRecord) -> None:
         "name": name,
         "posting_title": new.get("posting_title") or "the job",
         "link": f"{pipeline.runtime.settings.public_base_url.rstrip('/')}/apply/later/"
-                f"{link_token(pipeline.runtime.secret_key, draft_id)}",
+                f"{draft_link_token(pipeline.runtime.secret_key, draft_id)}",
         "until": f"{expires.day} {expires:%B %Y}",
     }
     _send_once(pipeline, f"DRAFT#{draft_id}", f"mail#later#{number}", "finish_later", str(new["email"]), context,

@@ -581,8 +581,7 @@ def check_example(target: Target, pairs: list[tuple[str, str]]):
     return resp
 
 
-@pytest.mark.parametrize("endpoint", sorted(FORM_ROUTES))
-def test_no_answer_breaks_a_page_a_feed_an_email_or_the_csv(world, endpoint):
+def fuzz_form_route(world, endpoint):
     make_target = FORM_ROUTES[endpoint]
 
     @FUZZ
@@ -592,3 +591,29 @@ def test_no_answer_breaks_a_page_a_feed_an_email_or_the_csv(world, endpoint):
         check_example(target, data.draw(answers(target.valid, target.foreign), label="answers"))
 
     run()
+
+
+# The routes in three groups of about equal cost, each its own class: `make test` runs test modules and classes
+# in parallel (pytest-xdist's loadscope), and this module alone would otherwise outlast the rest of the suite.
+APPLICATION_ACTIONS = {"admin.move", "admin.assign", "admin.add_note", "admin.add_tags", "admin.remove_tag",
+                       "admin.rate", "admin.bulk"}
+PUBLIC_FORMS = {name for name in FORM_ROUTES if not name.startswith("admin.")} | {"admin.login", "admin.logout"}
+OTHER_ADMIN_FORMS = set(FORM_ROUTES) - APPLICATION_ACTIONS - PUBLIC_FORMS
+
+
+class TestApplicantForms:
+    @pytest.mark.parametrize("endpoint", sorted(PUBLIC_FORMS))
+    def test_no_answer_breaks_a_page_a_feed_an_email_or_the_csv(self, world, endpoint):
+        fuzz_form_route(world, endpoint)
+
+
+class TestApplicationActions:
+    @pytest.mark.parametrize("endpoint", sorted(APPLICATION_ACTIONS))
+    def test_no_answer_breaks_a_page_a_feed_an_email_or_the_csv(self, world, endpoint):
+        fuzz_form_route(world, endpoint)
+
+
+class TestPostingAccountAndQueueForms:
+    @pytest.mark.parametrize("endpoint", sorted(OTHER_ADMIN_FORMS))
+    def test_no_answer_breaks_a_page_a_feed_an_email_or_the_csv(self, world, endpoint):
+        fuzz_form_route(world, endpoint)

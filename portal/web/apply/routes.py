@@ -13,7 +13,7 @@ from flask import abort, jsonify, make_response, redirect, render_template, requ
 from werkzeug.datastructures import MultiDict
 
 from portal import clock, geo, text
-from portal.applications import drafts, resumes, spam
+from portal.applications import drafts, resumes, spam, tokens
 from portal.applications import services as applying
 from portal.postings import services as postings
 from portal.postings.models import REMOTE
@@ -320,7 +320,7 @@ def _finish_later(posting, draft, form, step):
 @bp.get("/later/<token>")
 def finish_later(token):
     """The e-mailed link: the unfinished application becomes this browser's, and the link leaves the address bar."""
-    draft = drafts.load(runtime(), drafts.draft_id_of_link(runtime().secret_key, token) or "")
+    draft = drafts.load(runtime(), tokens.draft_id_of_link(runtime().secret_key, token) or "")
     if draft is None:
         abort(404)
     _remember(draft.posting_id, draft.id)
