@@ -5,8 +5,10 @@ emulator, the demo data), drives Debian's Chromium with Playwright, and stops th
 failure. Files are named <page>-<width>.png (home-375.png, admin-queue-1280.png, ...); the list is printed.
 
 Pages: /, /jobs/, one facet listing, a posting (the first posting linked from /jobs/), /benefits/ and /military/
-when they answer 200, the first apply step (the posting page's apply link), the admin sign-in page, and signed
-in as the demo recruiter: the team queue, one application in it, the team's dashboard.
+when they answer 200, the first apply step (the posting page's apply link) and each step after it as an applicant
+answers them (a step with its problems shown, then the page after sending and the status page its e-mailed link
+opens), the admin sign-in page, and signed in as the demo recruiter: the team queue, one application in it, the
+team's dashboard.
 """
 from __future__ import annotations
 
@@ -76,6 +78,58 @@ class Shooter:
             raise RuntimeError(f"signing in as {email} failed")
 
 
+def _fill_if_there(page, label: str, value: str) -> None:
+    field = page.get_by_label(label, exact=True)
+    if field.count():
+        field.first.fill(value)
+
+
+def walk_the_apply_steps(s: Shooter) -> None:
+    """From the first step (open), as an applicant answers: a step re-shown with its problems, then each step,
+    the page after sending and the status page its e-mailed link opens (read from /dev/outbox)."""
+    page = s.page
+    page.get_by_role("button", name="Continue").click()
+    page.locator(".error-summary, [role=alert]").first.wait_for()
+    s.shot("apply-problems")
+    email = f"screenshots-{s.width}@example.com"
+    _fill_if_there(page, "Full name", "Rosa Díaz")
+    _fill_if_there(page, "E-mail address", email)
+    _fill_if_there(page, "Phone number", "206 555 0143")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("ZIP code").wait_for()
+    page.get_by_label("ZIP code").fill("98032")
+    page.get_by_label("ZIP code").blur()
+    s.shot("apply-home")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Fewest hours a week").wait_for()
+    _fill_if_there(page, "Fewest hours a week", "20")
+    _fill_if_there(page, "Most hours a week", "30")
+    shifts = page.locator("fieldset:has(legend:text-matches('shift', 'i')) input[type=checkbox]")
+    if shifts.count():
+        shifts.first.check()
+    s.shot("apply-availability")
+    for step, heading in (("apply-about", "About you"), ("apply-jobs", "More jobs"),
+                          ("apply-review", "Check and send")):
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("heading", name=heading).wait_for()
+        s.shot(step)
+    page.get_by_label("I agree").check()
+    page.get_by_role("button", name="Send application").click()
+    page.get_by_role("heading", name="Thank you: your application is in").wait_for()
+    s.shot("apply-received")
+
+    def status_link():
+        page.goto(s.base + "/dev/outbox", wait_until="networkidle")
+        return page.evaluate("""email => {
+            const text = document.body.innerText, at = text.indexOf(email);
+            const m = at < 0 ? null : text.slice(at).match(/https?:\\/\\/[^\\s]*\\/applications\\/[A-Za-z0-9_-]+/);
+            return m && m[0];
+        }""", email)
+
+    link = wait_until(status_link, QUEUE_DEADLINE_S, "the confirmation e-mail in /dev/outbox")
+    s.shot("status", link.replace(link.split("/applications/")[0], ""))
+
+
 def take(browser, base: str, width: int, posting: str, apply_path: str) -> list[Path]:
     from portal.local.demo import DEMO_PASSWORD
 
@@ -88,6 +142,7 @@ def take(browser, base: str, width: int, posting: str, apply_path: str) -> list[
         for path in OPTIONAL:
             s.shot(path.strip("/"), path, required=False)
         s.shot("apply", apply_path)
+        walk_the_apply_steps(s)
         s.shot("admin-login", "/admin/login")
         s.sign_in(RECRUITER, DEMO_PASSWORD)
         queue = f"/admin/queues/{TEAM}/"

@@ -62,6 +62,9 @@ class Settings:
     unfinished_retention_days: int = 30
     # "Finish later" e-mails one unfinished application may ask for, and applications one address may start an hour.
     finish_later_links: int = 3
+    # How old this process's read of a posting may be for the apply steps to show it again without reading it:
+    # edits and closing reach the pages within this time (and at once in the process that made them).
+    posting_reuse_seconds: int = 30
     apply_limit_drafts_per_ip_hour: int = 30
     # The employer's promise to applicants, shown on their status page: a recruiter reviews a new application
     # within this many days.

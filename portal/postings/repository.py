@@ -1,6 +1,8 @@
 """DynamoDB access for postings. Handed its table; knows nothing of the rules."""
 from __future__ import annotations
 
+import time
+
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
@@ -10,13 +12,34 @@ from portal.paging import Page
 from portal.postings.models import CLOSED, PUBLISHED, Posting
 
 
+# Postings this process read lately and may show again without reading (see get); past this many, start afresh.
+RECENT_LIMIT = 512
+
+
 class PostingRepository:
     def __init__(self, table):
         self.table = table
+        self._recent: dict[str, tuple[float, Posting]] = {}  # id -> (when read, monotonic; the posting)
 
-    def get(self, posting_id: str) -> Posting | None:
+    def get(self, posting_id: str, max_age_s: float = 0) -> Posting | None:
+        """The posting, or None. With max_age_s, this process's own read of it from at most that many seconds ago
+        will do: the apply steps show the same posting to every applicant on every page, and a read saved there
+        is most of the page's time. Writes through this repository forget their postings at once."""
+        if max_age_s > 0:
+            seen = self._recent.get(posting_id)
+            if seen is not None and time.monotonic() - seen[0] < max_age_s:
+                return seen[1]
         item = self.table.get_item(Key=keys.posting(posting_id)).get("Item")
-        return Posting.from_item(item) if item else None
+        posting = Posting.from_item(item) if item else None
+        if max_age_s > 0 and posting is not None:  # never an unknown id: a guess at ids fills nothing
+            if len(self._recent) >= RECENT_LIMIT:
+                self._recent.clear()
+            self._recent[posting_id] = (time.monotonic(), posting)
+        return posting
+
+    def _forget(self, posting_ids) -> None:
+        for posting_id in posting_ids:
+            self._recent.pop(posting_id, None)
 
     def get_many(self, posting_ids: list[str]) -> list[Posting]:
         """The postings that exist among these ids, in no particular order (BatchGetItem)."""
@@ -34,6 +57,7 @@ class PostingRepository:
 
     def put(self, posting: Posting) -> None:
         self.table.put_item(Item=self._item(posting))
+        self._forget([posting.id])
 
     def create(self, posting: Posting) -> None:
         """Write a new posting; the condition refuses to overwrite an existing one with the same id."""
@@ -43,6 +67,7 @@ class PostingRepository:
         with self.table.batch_writer() as batch:
             for posting in postings:
                 batch.put_item(Item=self._item(posting))
+        self._forget(p.id for p in postings)
 
     def list_published(self, limit: int, start_key: dict | None = None) -> Page:
         return self._page(Key("gsi1pk").eq(keys.PUBLISHED_POSTINGS), "gsi1", limit, start_key)
@@ -93,4 +118,5 @@ class PostingRepository:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return False
             raise
+        self._forget([posting_id])
         return True

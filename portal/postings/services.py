@@ -16,9 +16,12 @@ def is_open(posting: Posting, today: datetime.date) -> bool:
     return not posting.valid_through or posting.valid_through >= today.isoformat()
 
 
-def get_public_posting(runtime, posting_id: str) -> Posting | None:
-    """A posting the public may see: published or closed (a closed job's page stays), never a draft."""
-    posting = runtime.postings.get(posting_id)
+def get_public_posting(runtime, posting_id: str, recent_will_do: bool = False) -> Posting | None:
+    """A posting the public may see: published or closed (a closed job's page stays), never a draft. With
+    recent_will_do, this process's read of it from the last PORTAL_POSTING_REUSE_SECONDS will do (for pages that
+    show it; whatever accepts an answer reads it afresh)."""
+    max_age = runtime.settings.posting_reuse_seconds if recent_will_do else 0
+    posting = runtime.postings.get(posting_id, max_age)
     if posting is None or posting.status not in (PUBLISHED, CLOSED):
         return None
     return posting

@@ -17,7 +17,12 @@ def human_date(iso: str) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-FILTERS = {"human_date": human_date}
+def whole_number(value) -> str:
+    """2547 -> 2,547 (US English)."""
+    return f"{int(value):,}"
+
+
+FILTERS = {"human_date": human_date, "whole_number": whole_number}
 
 
 def install(env) -> None:

@@ -48,7 +48,7 @@
       } else if (p.workplace === "remote") {
         notes.push(p.title + " is open to people living in " + place.state_name + ".");
       } else if (p.lat !== null) {
-        notes.push(p.title + ": about " + miles(place, p) + " miles from " + place.city + ".");
+        notes.push(p.title + ": about " + miles(place, p).toLocaleString("en-US") + " miles from " + place.city + ".");
       }
     });
     zipNote.textContent = [place.city + ", " + place.state_name + "."].concat(problems, notes).join(" ");

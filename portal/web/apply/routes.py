@@ -50,7 +50,9 @@ DRAFTS_PER_BROWSER = 5
 
 
 def _open_posting(posting_id):
-    posting = postings.get_public_posting(runtime(), posting_id)
+    # A page that only shows the posting may use this process's recent read of it; one that takes answers reads
+    # it afresh, so nothing is saved or sent for a job closed a moment ago.
+    posting = postings.get_public_posting(runtime(), posting_id, recent_will_do=request.method == "GET")
     if posting is None:
         abort(404)
     if not postings.is_open(posting, clock.now().date()):

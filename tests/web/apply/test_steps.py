@@ -1,5 +1,6 @@
 """The application in steps: each step saved, Back and Continue keep every answer, skipped questions, more jobs from
 the listings, finishing later from an e-mailed link on another device, and one transactional send."""
+import dataclasses
 import datetime
 import re
 from decimal import Decimal
@@ -247,3 +248,34 @@ def test_hostile_answers_in_steps(client, posting, main_table):
     assert resp.status_code == 422
     assert "That job no longer takes applications. Choose another, or none." in resp.get_data(as_text=True)
     assert _team_apps(main_table, draft.id) == []
+
+
+def test_a_step_page_shows_this_process_s_recent_read_of_the_job_but_answers_are_only_taken_for_an_open_one(
+        client, main_table, runtime):
+    posting = make_posting(team=TEAM, title="Closing soon")
+    PostingRepository(main_table).put(posting)
+    assert client.get(f"/apply/{posting.id}").status_code == 200
+    calls = []
+
+    def note(model, **_):
+        calls.append(model.name)
+
+    events = runtime.main_table.meta.client.meta.events
+    events.register("before-call.dynamodb", note)
+    try:
+        assert client.get(f"/apply/{posting.id}").status_code == 200
+    finally:
+        events.unregister("before-call.dynamodb", note)
+    assert calls == [], "the second showing reads nothing"
+
+    # Another process (the admin's Lambda) closes it: this one may show the job a little longer, but takes no
+    # answer for it; the same process's own write is seen at once.
+    closed = PostingRepository(main_table)
+    closed.put(dataclasses.replace(posting, status="closed"))
+    page = client.get(f"/apply/{posting.id}")
+    assert page.status_code == 200
+    saved = client.post(f"/apply/{posting.id}/contact", data={**hidden_fields(page.get_data(as_text=True)),
+                                                              "name": "Late Comer"})
+    assert saved.status_code == 410
+    runtime.postings.put(dataclasses.replace(posting, status="closed"))
+    assert client.get(f"/apply/{posting.id}").status_code == 410
