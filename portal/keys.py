@@ -50,6 +50,9 @@ Erasures of one month (audit)          Query      pk=ERASURES#<yyyy-mm>         
 Rejected or withdrawn before a time    Query      gsi3pk=RETENTION#ENDED, sk < <time>     gsi3 (sparse: those only)
 Résumés still to delete (erasures)     Query      pk=RESUMES#ERASING                      table
 Last run of the retention schedule     GetItem    pk=RETENTION#RUN, sk=RETENTION          table
+Appointment slot by id                 GetItem    pk=SLOT#<id>, sk=SLOT                   table
+Slots of a posting or site, by start   Query      gsi1pk=SLOTS#<scope>, sk >= <time>      gsi1
+Roster of a slot (its bookings)        Query      pk=SLOT#<id>, sk begins_with BOOKED#    table
 =====================================  =========  ======================================  =============================
 
 Sort keys that list things newest first are ULIDs (or ``<date>#<id>``), so lexical order is time order.
@@ -358,3 +361,23 @@ def resume_erasing(resume_key: str) -> dict:
 def retention_run() -> dict:
     """When the retention schedule last ran, and what it erased (shown to admins)."""
     return {"pk": "RETENTION#RUN", "sk": "RETENTION"}
+
+
+# Appointment slots (portal/appointments): a slot's seats left are an attribute of the slot item, taken and given
+# back by conditional writes; each booking is an item in the slot's partition, so the roster is one Query.
+SLOT_SK = "SLOT"
+BOOKED_PREFIX = "BOOKED#"
+
+
+def slot(slot_id: str) -> dict:
+    return {"pk": f"SLOT#{slot_id}", "sk": SLOT_SK}
+
+
+def slot_scope_index(scope: str, starts_at: str, slot_id: str) -> dict:
+    """``scope`` is ``POSTING#<id>`` or ``SITE#<team>#<site>``; ``starts_at`` UTC ISO, so the sort is time order."""
+    return {"gsi1pk": f"SLOTS#{scope}", "gsi1sk": f"{starts_at}#{slot_id}"}
+
+
+def booking(slot_id: str, application_id: str) -> dict:
+    """One application's place on one slot's roster."""
+    return {"pk": f"SLOT#{slot_id}", "sk": f"{BOOKED_PREFIX}{application_id}"}

@@ -86,6 +86,7 @@ class Runtime:
     reports = _on_main_table("portal.reports.repository", "ReportRepository")
     site_state = _on_main_table("portal.site.state", "SiteStateRepository")
     pipeline_effects = _on_main_table("portal.pipeline.repository", "PipelineRepository")
+    slots = _on_main_table("portal.appointments.repository", "SlotRepository")
 
     @functools.cached_property
     def selfid(self):

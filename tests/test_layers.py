@@ -24,8 +24,8 @@ MAY_USE_THE_WEB = ("portal/web/", "portal/local/outbox.py", "portal/local/servin
                    "portal/cli.py", "portal/wsgi.py")
 # Where DynamoDB is called: the repositories (each handed its table), the DynamoDB helpers, and local-only code.
 MAY_CALL_DYNAMODB = ("portal/accounts/repository.py", "portal/applications/repository.py",
-                     "portal/audit/repository.py", "portal/postings/repository.py", "portal/reports/repository.py",
-                     "portal/selfid/repository.py", "portal/pipeline/repository.py", "portal/site/state.py",
+                     "portal/appointments/repository.py", "portal/audit/repository.py",
+                     "portal/postings/repository.py", "portal/reports/repository.py", "portal/selfid/repository.py", "portal/pipeline/repository.py", "portal/site/state.py",
                      "portal/dynamo.py", "portal/local/")
 DYNAMODB_CALLS = {"get_item", "put_item", "update_item", "delete_item", "query", "scan", "batch_writer",
                   "batch_get_item", "transact_write_items", "batch_write_item"}

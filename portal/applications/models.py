@@ -115,6 +115,10 @@ class Application:
     resume_key: str = ""  # S3 key of the checked résumé, when one was uploaded (never the file's name)
     # When it became rejected or withdrawn: the retention period runs from then (portal/applications/retention.py).
     ended_at: str = ""
+    # The appointment it holds, if any (portal/appointments): set and cleared only with the slot's seat, in one
+    # transaction, so an application never holds two and a seat is never held by nobody.
+    booking_id: str = ""
+    booking_slot_id: str = ""
 
     @property
     def stage_label(self) -> str:
@@ -156,4 +160,6 @@ class Application:
             distance_miles=int(item["distance_miles"]) if item.get("distance_miles") is not None else None,
             resume_key=item.get("resume_key", ""),
             ended_at=item.get("ended_at", ""),
+            booking_id=item.get("booking_id", ""),
+            booking_slot_id=item.get("booking_slot_id", ""),
         )

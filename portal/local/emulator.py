@@ -1,4 +1,5 @@
-"""Local mode, tests and bench only: one fix to the embedded AWS emulator (moto) for streams and transactions.
+"""Local mode, tests and bench only: two fixes to the embedded AWS emulator (moto), for streams in transactions
+and for writes under concurrency.
 
 moto keeps a table's stream inside the table object, and to undo a cancelled TransactWriteItems it deep-copies the
 whole table, stream included, once per item of the transaction, then puts the copy back. Three things follow that
@@ -9,6 +10,14 @@ cancelled transaction the stream is another object, so a shard iterator taken be
 ``fix_streams_in_transactions`` gives moto, for its undo, one copy per table that shares the untouched items and
 the stream and holds its own copies of the items the transaction writes; and it drops the records of the writes
 a cancelled transaction undid, which is what DynamoDB shows: no records for a transaction that did not happen.
+
+It also makes every write as strict as DynamoDB's under concurrency. moto's threaded server checks a condition and
+then writes, and a TransactWriteItems checks all its conditions before any write, without holding anything between
+the two, so concurrent transactions for the last seat of a slot can both pass (ten seats let eleven in about one
+trial in six, 200 threads). DynamoDB serialises the writes to an item, so here each write operation (PutItem,
+UpdateItem, DeleteItem, TransactWriteItems, BatchWriteItem) holds one lock of the emulator's: a test of capacity
+then proves the portal's conditions, not moto's luck. Reads take no lock.
+
 Nothing here is imported on Lambda.
 """
 from __future__ import annotations
@@ -18,6 +27,9 @@ import functools
 import threading
 
 _undo_copies = threading.local()  # the one copy of each table made for the transaction running in this thread
+# One write at a time in the emulator (re-entrant: a transaction's own writes run inside it).
+_one_write_at_a_time = threading.RLock()
+WRITE_OPERATIONS = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
 
 
 def fix_streams_in_transactions() -> None:
@@ -52,6 +64,17 @@ def fix_streams_in_transactions() -> None:
 
     transact_write_items._shares_streams = True
     DynamoDBBackend.transact_write_items = transact_write_items
+    for name in WRITE_OPERATIONS:
+        setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))
+
+
+def _serialised(write):
+    @functools.wraps(write)
+    def one_at_a_time(*args, **kwargs):
+        with _one_write_at_a_time:
+            return write(*args, **kwargs)
+
+    return one_at_a_time
 
 
 def _table_deepcopy(table, memo):

@@ -1,0 +1,1 @@
+"""Hiring appointments: slots recruiters open, and the bookings applicants make."""

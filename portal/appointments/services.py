@@ -1,0 +1,146 @@
+"""Hiring appointments: recruiters open slots (one at a time or as a weekly series), and applicants book, move
+and cancel their own, never past a slot's seats."""
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from ulid import ULID
+
+from portal import clock, keys
+from portal.appointments.models import KINDS, ONSITE_EVENT, VIRTUAL, Booking, Slot
+from portal.appointments.repository import AlreadyBooked, BookingGone, SlotFull
+from portal.errors import FieldProblem
+
+__all__ = ["SlotFull", "AlreadyBooked", "BookingGone", "FieldProblem", "new_slot", "series_starts", "open_slots",
+           "book_slot", "cancel_booking", "move_booking"]
+
+MAX_CAPACITY = 500
+MAX_SERIES = 400  # slots one series may open (a quarter of weekdays, 9:00-15:00, every 20 minutes: about 1,100)
+MAX_MINUTES = 8 * 60
+# Booking, moving and cancelling stop this long before a slot starts, unless the posting says otherwise.
+DEFAULT_CUTOFF = datetime.timedelta(hours=2)
+ALTERNATIVES = 5  # other times offered when the one chosen has just filled up
+SLOTS_SHOWN = 60
+
+
+def posting_scope(posting_id: str) -> str:
+    return f"POSTING#{posting_id}"
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise FieldProblem("time_zone", "Choose a time zone from the list.") from None
+
+
+def new_slot(*, team: str, scope: str, kind: str, starts_at: datetime.datetime, minutes: int, time_zone: str,
+             capacity: int, address: str = "", bring: tuple[str, ...] = (), video_url: str = "",
+             created_by: str = "", now: datetime.datetime | None = None) -> Slot:
+    """A slot checked against the rules; ``starts_at`` is a wall-clock time in ``time_zone`` (naive) or aware."""
+    zone = _zone(time_zone)
+    if kind not in KINDS:
+        raise FieldProblem("kind", "Choose an on-site hiring event or a virtual interview.")
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise FieldProblem("capacity", f"Enter a number of seats from 1 to {MAX_CAPACITY}.")
+    if not 5 <= minutes <= MAX_MINUTES:
+        raise FieldProblem("minutes", f"Enter a length from 5 to {MAX_MINUTES} minutes.")
+    if kind == ONSITE_EVENT and not address.strip():
+        raise FieldProblem("address", "Enter the address of the hiring event.")
+    if kind == VIRTUAL and not video_url.startswith("https://"):
+        raise FieldProblem("video_url", "Enter the video link, starting https://.")
+    local = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=zone)
+    start = local.astimezone(datetime.timezone.utc)
+    if start <= (now or clock.now()):
+        raise FieldProblem("starts_at", "Choose a time in the future.")
+    end = start + datetime.timedelta(minutes=minutes)
+    return Slot(id=str(ULID()), team=team, scope=scope, kind=kind, starts_at=clock.iso(start),
+                ends_at=clock.iso(end), time_zone=time_zone, capacity=capacity, seats_left=capacity,
+                address=address.strip(), bring=tuple(bring), video_url=video_url, created_by=created_by)
+
+
+def series_starts(first_day: datetime.date, last_day: datetime.date, weekdays: set[int], day_start: datetime.time,
+                  day_end: datetime.time, every_minutes: int) -> list[datetime.datetime]:
+    """Wall-clock starts (naive, in the slots' zone) of a series: on each chosen weekday (0 = Monday) from
+    first_day to last_day, one every ``every_minutes`` from day_start while a whole slot fits before day_end.
+    Wall-clock, so 9:00 stays 9:00 across a change of daylight saving time."""
+    if last_day < first_day:
+        raise FieldProblem("last_day", "The last day must be on or after the first.")
+    if not weekdays:
+        raise FieldProblem("weekdays", "Choose at least one day of the week.")
+    if not 5 <= every_minutes <= MAX_MINUTES:
+        raise FieldProblem("every_minutes", f"Enter a length from 5 to {MAX_MINUTES} minutes.")
+    if day_end <= day_start:
+        raise FieldProblem("day_end", "The day must end after it starts.")
+    starts, day, step = [], first_day, datetime.timedelta(minutes=every_minutes)
+    while day <= last_day:
+        if day.weekday() in weekdays:
+            at, end = datetime.datetime.combine(day, day_start), datetime.datetime.combine(day, day_end)
+            while at + step <= end:
+                starts.append(at)
+                if len(starts) > MAX_SERIES:
+                    raise FieldProblem("last_day", f"A series opens at most {MAX_SERIES} slots: choose fewer days.")
+                at += step
+        day += datetime.timedelta(days=1)
+    return starts
+
+
+def open_slots(runtime, posting_id: str, cutoff: datetime.timedelta = DEFAULT_CUTOFF,
+               now: datetime.datetime | None = None, limit: int = SLOTS_SHOWN) -> list[Slot]:
+    """Slots of the posting that can still be booked (past the cut-off, with a seat left), soonest first."""
+    not_before = clock.iso((now or clock.now()) + cutoff)
+    slots = runtime.slots.list_for_scope(posting_scope(posting_id), not_before, limit)
+    return [s for s in slots if s.seats_left > 0]
+
+
+def book_slot(runtime, application, slot_id: str, accommodation: str = "",
+              cutoff: datetime.timedelta = DEFAULT_CUTOFF, now: datetime.datetime | None = None) -> Booking:
+    """Book the application onto the slot in one conditional transaction. SlotFull carries other times
+    (``alternatives``); AlreadyBooked when it holds a booking already or is closed."""
+    now = now or clock.now()
+    slot = _slot_for(runtime, application, slot_id)
+    booking = Booking(id=str(ULID()), slot_id=slot.id, application_id=application.id, team=application.team,
+                      booked_at=clock.iso(now), accommodation=accommodation)
+    try:
+        runtime.slots.book(booking, clock.iso(now + cutoff), keys.OPEN_STAGES)
+    except SlotFull as full:
+        full.alternatives = [s for s in open_slots(runtime, application.posting_id, cutoff, now, ALTERNATIVES + 1)
+                             if s.id != slot.id][:ALTERNATIVES]
+        raise
+    return booking
+
+
+def cancel_booking(runtime, application, booking: Booking, cutoff: datetime.timedelta = DEFAULT_CUTOFF,
+                   now: datetime.datetime | None = None) -> None:
+    slot = runtime.slots.get(booking.slot_id)
+    if booking.application_id != application.id or application.booking_id != booking.id or slot is None:
+        raise BookingGone()
+    if slot.start <= (now or clock.now()) + cutoff:
+        raise FieldProblem("booking", "It is too close to the time to cancel here: call the recruiter instead.")
+    runtime.slots.cancel(booking)
+
+
+def move_booking(runtime, application, booking: Booking, slot_id: str, cutoff: datetime.timedelta = DEFAULT_CUTOFF,
+                 now: datetime.datetime | None = None) -> Booking:
+    now = now or clock.now()
+    old_slot = runtime.slots.get(booking.slot_id)
+    if booking.application_id != application.id or application.booking_id != booking.id or old_slot is None:
+        raise BookingGone()
+    if old_slot.start <= now + cutoff:
+        raise FieldProblem("booking", "It is too close to the time to move it here: call the recruiter instead.")
+    slot = _slot_for(runtime, application, slot_id)
+    if slot.id == booking.slot_id:
+        return booking  # already there: moving to the same time changes nothing
+    moved = Booking(id=str(ULID()), slot_id=slot.id, application_id=application.id, team=application.team,
+                    booked_at=clock.iso(now), accommodation=booking.accommodation)
+    runtime.slots.move(booking, moved, clock.iso(now + cutoff), keys.OPEN_STAGES)
+    return moved
+
+
+def _slot_for(runtime, application, slot_id: str) -> Slot:
+    """The slot, if it is one this application may book (its posting's); otherwise it does not exist for them."""
+    slot = runtime.slots.get(slot_id) if isinstance(slot_id, str) and 0 < len(slot_id) <= 40 else None
+    if slot is None or slot.team != application.team or slot.scope != posting_scope(application.posting_id):
+        raise FieldProblem("slot_id", "That time is not one you can book. Choose one from the list.")
+    return slot
