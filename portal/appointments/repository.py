@@ -52,6 +52,10 @@ class SlotRepository:
                                 & Key("gsi1sk").gte(index["gsi1sk"]))
         return [Slot.from_item(i) for i in resp["Items"]]
 
+    def get_booking(self, slot_id: str, application_id: str) -> Booking | None:
+        item = self.table.get_item(Key=keys.booking(slot_id, application_id), ConsistentRead=True).get("Item")
+        return Booking.from_item(item) if item else None
+
     def roster(self, slot_id: str) -> list[Booking]:
         resp = self.table.query(KeyConditionExpression=Key("pk").eq(keys.slot(slot_id)["pk"])
                                 & Key("sk").begins_with(keys.BOOKED_PREFIX), ConsistentRead=True)

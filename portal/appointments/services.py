@@ -13,7 +13,7 @@ from portal.appointments.repository import AlreadyBooked, BookingGone, SlotFull
 from portal.errors import FieldProblem
 
 __all__ = ["SlotFull", "AlreadyBooked", "BookingGone", "FieldProblem", "new_slot", "series_starts", "open_slots",
-           "book_slot", "cancel_booking", "move_booking"]
+           "book_slot", "cancel_booking", "move_booking", "slots_for", "booking_of", "book_for", "cancel_for"]
 
 MAX_CAPACITY = 500
 MAX_SERIES = 400  # slots one series may open (a quarter of weekdays, 9:00-15:00, every 20 minutes: about 1,100)
@@ -144,3 +144,49 @@ def _slot_for(runtime, application, slot_id: str) -> Slot:
     if slot is None or slot.team != application.team or slot.scope != posting_scope(application.posting_id):
         raise FieldProblem("slot_id", "That time is not one you can book. Choose one from the list.")
     return slot
+
+
+# --- for one submission (the status page and the API, found by the applicant's private token) -----------------
+
+
+def slots_for(runtime, applications, now: datetime.datetime | None = None) -> list[tuple[object, Slot]]:
+    """(application, slot) for every slot the submission's open applications without a booking can take."""
+    found = []
+    for application in applications:
+        if application.stage in keys.OPEN_STAGES and not application.booking_id:
+            found += [(application, slot) for slot in open_slots(runtime, application.posting_id, now=now)]
+    return found
+
+
+def booking_of(runtime, application) -> Booking | None:
+    if not application.booking_id:
+        return None
+    booking = runtime.slots.get_booking(application.booking_slot_id, application.id)
+    return booking if booking is not None and booking.id == application.booking_id else None
+
+
+def book_for(runtime, applications, slot_id, accommodation: str = "",
+             now: datetime.datetime | None = None) -> tuple[Booking, bool]:
+    """Book the slot for the one application of the submission whose posting it belongs to: (booking, made now).
+    Sent again for a slot it already holds, the booking made the first time comes back (a replay books nothing)."""
+    slot = runtime.slots.get(slot_id) if isinstance(slot_id, str) and 0 < len(slot_id) <= 40 else None
+    mine = [a for a in applications if slot is not None and slot.scope == posting_scope(a.posting_id)
+            and slot.team == a.team]
+    if not mine:
+        raise FieldProblem("slot_id", "That time is not one you can book. Choose one from the list.")
+    application = mine[0]
+    held = booking_of(runtime, application)
+    if held is not None and held.slot_id == slot.id:
+        return held, False
+    if held is not None:
+        raise AlreadyBooked()
+    return book_slot(runtime, application, slot.id, accommodation, now=now), True
+
+
+def cancel_for(runtime, applications, booking_id, now: datetime.datetime | None = None) -> None:
+    """Cancel the submission's booking with this id; BookingGone when none of its applications holds it."""
+    mine = [a for a in applications if a.booking_id and a.booking_id == booking_id]
+    booking = booking_of(runtime, mine[0]) if mine else None
+    if booking is None:
+        raise BookingGone()
+    cancel_booking(runtime, mine[0], booking, now=now)

@@ -79,6 +79,27 @@ STATUS = {"type": "object", "required": ["reference", "applications"], "properti
         "status": {"type": "string", "description": "Where it stands, in the applicant's words"},
         "next_step": {"type": "string", "description": "What happens next, in the applicant's words"}}}}}}
 
+SLOT = {"type": "object", "required": ["id", "kind", "starts_at", "ends_at", "time_zone", "shown_as", "seats_left"],
+        "properties": {
+            "id": {"type": "string"}, "kind": {"type": "string", "enum": ["onsite", "virtual"]},
+            "posting_id": {"type": "string"},
+            "starts_at": {"type": "string", "description": "UTC, ISO 8601"}, "ends_at": {"type": "string"},
+            "time_zone": {"type": "string", "description": "IANA name: the slot's own time zone"},
+            "shown_as": {"type": "string", "description": "The start in the slot's time zone, its offset named"},
+            "seats_left": {"type": "integer", "minimum": 1}, "address": {"type": "string"},
+            "bring": {"type": "array", "items": {"type": "string"}}, "video_link": {"type": "boolean"}}}
+SLOT_LIST = {"type": "object", "required": ["slots"], "properties": {"slots": {"type": "array", "items": SLOT}}}
+BOOKING_REQUEST = {"type": "object", "required": ["slot_id"], "properties": {
+    "slot_id": {"type": "string"},
+    "accommodation": {"type": "string", "maxLength": 1000, "description": "Travels with the booking to the "
+                                                                           "recruiter"}}}
+BOOKED = {"type": "object", "required": ["booking"], "properties": {"booking": {
+    "type": "object", "required": ["id", "slot_id", "booked_at"], "properties": {
+        "id": {"type": "string"}, "slot_id": {"type": "string"}, "booked_at": {"type": "string"}}}}}
+FILLED = {"type": "object", "required": ["error"], "properties": {
+    "error": {"type": "string"}, "alternatives": {"type": "array", "items": SLOT}}}
+TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
+
 
 def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -140,5 +161,30 @@ def _operations() -> dict:
                 "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"200": _json(STATUS, "Where each application of the submission stands"),
                               "404": _json(ERROR, "Unknown or erased")}}},
+            "/api/applications/{token}/slots": {"get": {
+                "operationId": "listSlots",
+                "parameters": [TOKEN],
+                "responses": {"200": _json(SLOT_LIST, "Times the submission's open applications can book, soonest "
+                                                      "first"),
+                              "404": _json(ERROR, "Unknown or erased")}}},
+            "/api/applications/{token}/bookings": {"post": {
+                "operationId": "bookSlot",
+                "parameters": [TOKEN],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": BOOKING_REQUEST}}},
+                "responses": {"201": _json(BOOKED, "Booked"),
+                              "200": _json(BOOKED, "Already booked on this slot (a replay): that booking"),
+                              "400": _json(ERROR, "A body that is not a JSON object"),
+                              "404": _json(ERROR, "Unknown or erased"),
+                              "409": _json(FILLED, "The slot just filled up (other times offered), or a booking "
+                                                   "is held already"),
+                              "422": _json(ERROR, "Not a slot of this submission's postings, or an accommodation "
+                                                  "that will not do")}}},
+            "/api/applications/{token}/bookings/{booking_id}": {"delete": {
+                "operationId": "cancelBooking",
+                "parameters": [TOKEN, {"name": "booking_id", "in": "path", "required": True,
+                                       "schema": {"type": "string"}}],
+                "responses": {"204": {"description": "Cancelled: the seat is given back"},
+                              "404": _json(ERROR, "Unknown token, or no such booking"),
+                              "409": _json(ERROR, "Too close to the time to cancel here")}}},
         },
     }

@@ -8,9 +8,11 @@ import logging
 from flask import jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from portal import clock
+from portal import clock, text
 from portal.applications import services as applying
 from portal.applications import status as statuses
+from portal.appointments import calendar
+from portal.appointments import services as appointments
 from portal.paging import BadCursor
 from portal.postings import services as postings
 from portal.web.api import bp
@@ -140,3 +142,66 @@ def get_status(token):
         {"posting_id": a.posting_id, "posting_title": a.posting_title, "rank": a.rank, "stage": a.stage,
          "stage_label": a.stage_label, **dict(zip(("status", "next_step"), a.applicant_status(days)))}
         for a in view.applications])
+
+
+# --- appointments ----------------------------------------------------------------------------------------------
+
+MAX_ACCOMMODATION = 1000
+
+
+def _slot_json(slot) -> dict:
+    return {"id": slot.id, "kind": slot.kind, "starts_at": slot.starts_at, "ends_at": slot.ends_at,
+            "time_zone": slot.time_zone, "shown_as": calendar.zone_label(slot.start, slot.time_zone),
+            "seats_left": slot.seats_left, "address": slot.address, "bring": list(slot.bring),
+            "video_link": slot.kind == "virtual"}
+
+
+def _booking_json(booking) -> dict:
+    return {"id": booking.id, "slot_id": booking.slot_id, "booked_at": booking.booked_at}
+
+
+@bp.get("/applications/<token>/slots")
+def list_slots(token):
+    view = statuses.load(runtime(), token)
+    if view is None:
+        return _error("No applications for this token.", 404)
+    return jsonify(slots=[{"posting_id": application.posting_id, **_slot_json(slot)}
+                          for application, slot in appointments.slots_for(runtime(), view.applications)])
+
+
+@bp.post("/applications/<token>/bookings")
+def book(token):
+    view = statuses.load(runtime(), token)
+    if view is None:
+        return _error("No applications for this token.", 404)
+    body = json_object()
+    accommodation = body.get("accommodation", "")
+    if not isinstance(accommodation, str) or len(accommodation) > MAX_ACCOMMODATION or text.unshowable(
+            accommodation, multiline=True):
+        return _error("That will not do.", 422, {"accommodation": f"Write up to {MAX_ACCOMMODATION} characters, "
+                                                                   "without control characters."})
+    try:
+        booking, made = appointments.book_for(runtime(), view.applications, body.get("slot_id"),
+                                              accommodation.strip())
+    except appointments.FieldProblem as problem:
+        return _error("That will not do.", 422, {problem.field: str(problem)})
+    except appointments.SlotFull as full:
+        return jsonify(error="That time just filled up. Choose another.",
+                       alternatives=[_slot_json(s) for s in full.alternatives]), 409
+    except appointments.AlreadyBooked:
+        return _error("You have a booking already: cancel it first, or move it.", 409)
+    return jsonify(booking=_booking_json(booking)), 201 if made else 200
+
+
+@bp.delete("/applications/<token>/bookings/<booking_id>")
+def cancel(token, booking_id):
+    view = statuses.load(runtime(), token)
+    if view is None:
+        return _error("No applications for this token.", 404)
+    try:
+        appointments.cancel_for(runtime(), view.applications, booking_id)
+    except appointments.BookingGone:
+        return _error("No such booking.", 404)
+    except appointments.FieldProblem as problem:
+        return _error(str(problem), 409)
+    return "", 204

@@ -22,6 +22,9 @@ RULES_THE_SCHEMA_CANNOT_STATE = {
     "POST /api/applications": ["2xx", "409", "422", "429"],
     "POST /api/resume-uploads/check": ["2xx", "422"],
     "GET /api/postings": ["2xx", "400"],
+    # Whether a slot id is one of this submission's postings', and whether it still has a seat.
+    "POST /api/applications/{token}/bookings": ["2xx", "404", "409", "422"],
+    "DELETE /api/applications/{token}/bookings/{booking_id}": ["2xx", "404", "409"],
 }
 CONFIG = {"operations": [
     {"include-name": name, "checks": {"positive_data_acceptance": {"expected-statuses": statuses}}}
@@ -38,7 +41,10 @@ def test_every_operation_answers_as_documented(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert {op.label for op in operations} == {"GET /api/postings", "GET /api/postings/{posting_id}",
                                                "POST /api/applications", "GET /api/applications/{token}",
-                                               "POST /api/resume-uploads", "POST /api/resume-uploads/check"}
+                                               "POST /api/resume-uploads", "POST /api/resume-uploads/check",
+                                               "GET /api/applications/{token}/slots",
+                                               "POST /api/applications/{token}/bookings",
+                                               "DELETE /api/applications/{token}/bookings/{booking_id}"}
     modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
     cases = 0
     for operation in operations:
