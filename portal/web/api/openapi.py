@@ -95,7 +95,10 @@ BOOKING_REQUEST = {"type": "object", "required": ["slot_id"], "properties": {
                                                                            "recruiter"}}}
 BOOKED = {"type": "object", "required": ["booking"], "properties": {"booking": {
     "type": "object", "required": ["id", "slot_id", "booked_at"], "properties": {
-        "id": {"type": "string"}, "slot_id": {"type": "string"}, "booked_at": {"type": "string"}}}}}
+        "id": {"type": "string"}, "slot_id": {"type": "string"}, "booked_at": {"type": "string"},
+        "slot": {**SLOT, "properties": {**SLOT["properties"], "seats_left": {"type": "integer", "minimum": 0},
+                                        "video_url": {"type": "string", "description": "Virtual slots: the "
+                                                                                       "video link"}}}}}}}
 FILLED = {"type": "object", "required": ["error"], "properties": {
     "error": {"type": "string"}, "alternatives": {"type": "array", "items": SLOT}}}
 TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}

@@ -157,7 +157,11 @@ def _slot_json(slot) -> dict:
 
 
 def _booking_json(booking) -> dict:
-    return {"id": booking.id, "slot_id": booking.slot_id, "booked_at": booking.booked_at}
+    """The booking and where to be: the slot as listed, and for a virtual one its video link (shown only to
+    those who booked it)."""
+    slot = runtime().slots.get(booking.slot_id)
+    where = {**_slot_json(slot), "video_url": slot.video_url} if slot is not None else {}
+    return {"id": booking.id, "slot_id": booking.slot_id, "booked_at": booking.booked_at, "slot": where}
 
 
 @bp.get("/applications/<token>/slots")

@@ -50,6 +50,7 @@ def test_an_applicant_lists_books_replays_and_cancels(client, runtime, postings,
     made = client.post(path, json={"slot_id": last_seat.id, "accommodation": "Step-free access, please."})
     booking = check(spec, "/api/applications/{token}/bookings", "post", made)["booking"]
     assert made.status_code == 201
+    assert booking["slot"]["address"] == "1 Depot Way, Joliet, IL" and booking["slot"]["bring"] == ["Photo ID"]
     again = client.post(path, json={"slot_id": last_seat.id})
     assert again.status_code == 200 and check(spec, "/api/applications/{token}/bookings", "post", again) == \
         {"booking": booking}, "a replay books nothing more"
@@ -96,6 +97,20 @@ def test_an_accommodation_with_control_characters_or_too_long_is_refused(client,
                                                                      "accommodation": accommodation})
     assert resp.status_code == 422 and "accommodation" in resp.get_json()["errors"]
     assert runtime.slots.get(slot.id, consistent=True).seats_left == 3
+
+
+def test_a_virtual_slot_s_video_link_goes_only_to_those_who_booked_it(client, runtime, postings, spec):  # noqa: F811
+    slot = appointments.new_slot(team=postings[0].team, scope=appointments.posting_scope(postings[0].id),
+                                 kind="virtual", starts_at=clock.now().replace(microsecond=0)
+                                 + datetime.timedelta(days=8), minutes=20, time_zone="America/Denver", capacity=4,
+                                 video_url="https://meet.example.com/preview-42")
+    runtime.slots.put_many([slot])
+    token = _applicant(client, postings, "virtual.booker@example.com")
+    listed = client.get(f"/api/applications/{token}/slots")
+    assert "preview-42" not in listed.get_data(as_text=True)
+    made = client.post(f"/api/applications/{token}/bookings", json={"slot_id": slot.id})
+    booked = check(spec, "/api/applications/{token}/bookings", "post", made)["booking"]
+    assert booked["slot"]["video_url"] == "https://meet.example.com/preview-42"
 
 
 def test_another_team_s_slot_and_an_unknown_token_book_nothing(client, runtime, postings):
