@@ -98,8 +98,12 @@ def book_slot(runtime, application, slot_id: str, accommodation: str = "",
               cutoff: datetime.timedelta = DEFAULT_CUTOFF, now: datetime.datetime | None = None) -> Booking:
     """Book the application onto the slot in one conditional transaction. SlotFull carries other times
     (``alternatives``); AlreadyBooked when it holds a booking already or is closed."""
-    now = now or clock.now()
-    slot = _slot_for(runtime, application, slot_id)
+    return _book(runtime, application, _slot_for(runtime, application, slot_id), accommodation, cutoff,
+                 now or clock.now())
+
+
+def _book(runtime, application, slot: Slot, accommodation: str, cutoff: datetime.timedelta,
+          now: datetime.datetime) -> Booking:
     booking = Booking(id=str(ULID()), slot_id=slot.id, application_id=application.id, team=application.team,
                       booked_at=clock.iso(now), accommodation=accommodation)
     try:
@@ -113,22 +117,14 @@ def book_slot(runtime, application, slot_id: str, accommodation: str = "",
 
 def cancel_booking(runtime, application, booking: Booking, cutoff: datetime.timedelta = DEFAULT_CUTOFF,
                    now: datetime.datetime | None = None) -> None:
-    slot = runtime.slots.get(booking.slot_id)
-    if booking.application_id != application.id or application.booking_id != booking.id or slot is None:
-        raise BookingGone()
-    if slot.start <= (now or clock.now()) + cutoff:
-        raise FieldProblem("booking", "It is too close to the time to cancel here: call the recruiter instead.")
+    _held_slot(runtime, application, booking, cutoff, now or clock.now(), "cancel")
     runtime.slots.cancel(booking)
 
 
 def move_booking(runtime, application, booking: Booking, slot_id: str, cutoff: datetime.timedelta = DEFAULT_CUTOFF,
                  now: datetime.datetime | None = None) -> Booking:
     now = now or clock.now()
-    old_slot = runtime.slots.get(booking.slot_id)
-    if booking.application_id != application.id or application.booking_id != booking.id or old_slot is None:
-        raise BookingGone()
-    if old_slot.start <= now + cutoff:
-        raise FieldProblem("booking", "It is too close to the time to move it here: call the recruiter instead.")
+    _held_slot(runtime, application, booking, cutoff, now, "move")
     slot = _slot_for(runtime, application, slot_id)
     if slot.id == booking.slot_id:
         return booking  # already there: moving to the same time changes nothing
@@ -138,11 +134,34 @@ def move_booking(runtime, application, booking: Booking, slot_id: str, cutoff: d
     return moved
 
 
+def _held_slot(runtime, application, booking: Booking, cutoff: datetime.timedelta, now: datetime.datetime,
+               verb: str) -> Slot:
+    """The slot of the booking the application holds, if it may still be changed; BookingGone if it holds none."""
+    slot = runtime.slots.get(booking.slot_id)
+    if booking.application_id != application.id or application.booking_id != booking.id or slot is None:
+        raise BookingGone()
+    if slot.start <= now + cutoff:
+        raise FieldProblem("booking", f"It is too close to the time to {verb} it here: call the recruiter instead.")
+    return slot
+
+
+def _may_book(application, slot: Slot | None) -> bool:
+    return slot is not None and slot.team == application.team and slot.scope == posting_scope(application.posting_id)
+
+
+def _named_slot(runtime, slot_id) -> Slot | None:
+    """The slot a request names, read only when the id could be one (a string of a ULID's size or so)."""
+    return runtime.slots.get(slot_id) if isinstance(slot_id, str) and 0 < len(slot_id) <= 40 else None
+
+
+NOT_YOURS = "That time is not one you can book. Choose one from the list."
+
+
 def _slot_for(runtime, application, slot_id: str) -> Slot:
     """The slot, if it is one this application may book (its posting's); otherwise it does not exist for them."""
-    slot = runtime.slots.get(slot_id) if isinstance(slot_id, str) and 0 < len(slot_id) <= 40 else None
-    if slot is None or slot.team != application.team or slot.scope != posting_scope(application.posting_id):
-        raise FieldProblem("slot_id", "That time is not one you can book. Choose one from the list.")
+    slot = _named_slot(runtime, slot_id)
+    if not _may_book(application, slot):
+        raise FieldProblem("slot_id", NOT_YOURS)
     return slot
 
 
@@ -169,18 +188,17 @@ def book_for(runtime, applications, slot_id, accommodation: str = "",
              now: datetime.datetime | None = None) -> tuple[Booking, bool]:
     """Book the slot for the one application of the submission whose posting it belongs to: (booking, made now).
     Sent again for a slot it already holds, the booking made the first time comes back (a replay books nothing)."""
-    slot = runtime.slots.get(slot_id) if isinstance(slot_id, str) and 0 < len(slot_id) <= 40 else None
-    mine = [a for a in applications if slot is not None and slot.scope == posting_scope(a.posting_id)
-            and slot.team == a.team]
+    slot = _named_slot(runtime, slot_id)
+    mine = [a for a in applications if _may_book(a, slot)]
     if not mine:
-        raise FieldProblem("slot_id", "That time is not one you can book. Choose one from the list.")
+        raise FieldProblem("slot_id", NOT_YOURS)
     application = mine[0]
     held = booking_of(runtime, application)
     if held is not None and held.slot_id == slot.id:
         return held, False
     if held is not None:
         raise AlreadyBooked()
-    return book_slot(runtime, application, slot.id, accommodation, now=now), True
+    return _book(runtime, application, slot, accommodation, DEFAULT_CUTOFF, now or clock.now()), True
 
 
 def cancel_for(runtime, applications, booking_id, now: datetime.datetime | None = None) -> None:

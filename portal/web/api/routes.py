@@ -13,6 +13,7 @@ from portal.applications import services as applying
 from portal.applications import status as statuses
 from portal.appointments import calendar
 from portal.appointments import services as appointments
+from portal.appointments.models import VIRTUAL
 from portal.paging import BadCursor
 from portal.postings import services as postings
 from portal.web.api import bp
@@ -153,12 +154,12 @@ def _slot_json(slot) -> dict:
     return {"id": slot.id, "kind": slot.kind, "starts_at": slot.starts_at, "ends_at": slot.ends_at,
             "time_zone": slot.time_zone, "shown_as": calendar.zone_label(slot.start, slot.time_zone),
             "seats_left": slot.seats_left, "address": slot.address, "bring": list(slot.bring),
-            "video_link": slot.kind == "virtual"}
+            "video_link": slot.kind == VIRTUAL}
 
 
 def _booking_json(booking) -> dict:
-    """The booking and where to be: the slot as listed, and for a virtual one its video link (shown only to
-    those who booked it)."""
+    """The booking and where to be: the slot as it is now (read after the booking, so its seats are current),
+    and for a virtual one its video link (shown only to those who booked it)."""
     slot = runtime().slots.get(booking.slot_id)
     where = {**_slot_json(slot), "video_url": slot.video_url} if slot is not None else {}
     return {"id": booking.id, "slot_id": booking.slot_id, "booked_at": booking.booked_at, "slot": where}
